@@ -1,0 +1,9 @@
+import pytest
+from django.core.management import call_command
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every test database starts with the documents' data, loaded once per session."""
+    with django_db_blocker.unblock():
+        call_command("load_plan_data", verbosity=0)
