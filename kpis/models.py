@@ -37,8 +37,12 @@ class IndustrialVisionManager(models.Manager):
 class IndustrialVision(models.Model):
     """産業振興ビジョン等: the prefectural policy a region's KPIs serve, with its stated goals."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="visions", verbose_name=_("行動計画"))
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="visions", verbose_name=_("地域"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="visions", verbose_name=_("行動計画")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="visions", verbose_name=_("地域")
+    )
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("名称"), max_length=200)
     period_label = models.CharField(_("期間"), max_length=60, blank=True)
@@ -51,7 +55,9 @@ class IndustrialVision(models.Model):
         ordering = ["plan__number", "region__order", "number"]
         verbose_name = _("産業振興ビジョン等")
         verbose_name_plural = _("産業振興ビジョン等")
-        constraints = [models.UniqueConstraint(fields=["plan", "region", "number"], name="vision_unique_number")]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "region", "number"], name="vision_unique_number")
+        ]
 
     def __str__(self):
         return self.title
@@ -85,7 +91,9 @@ class Kpi(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="kpis", verbose_name=_("行動計画"))
     code = models.CharField(
-        _("KPIコード"), max_length=20, help_text=_("計画内で一意（中央: C01…、地域: 地域コード-番号 例 14-1）")
+        _("KPIコード"),
+        max_length=20,
+        help_text=_("計画内で一意（中央: C01…、地域: 地域コード-番号 例 14-1）"),
     )
     level = models.CharField(_("区分"), max_length=10, choices=Level.choices)
     region = models.ForeignKey(
@@ -95,7 +103,9 @@ class Kpi(models.Model):
     title = models.CharField(_("名称"), max_length=200)
     text = models.TextField(_("KPI本文"))
     period_label = models.CharField(_("対象期間（文書の表記）"), max_length=60, blank=True)
-    stage = models.PositiveSmallIntegerField(_("知財活用ステージ"), choices=Stage.choices, null=True, blank=True)
+    stage = models.PositiveSmallIntegerField(
+        _("知財活用ステージ"), choices=Stage.choices, null=True, blank=True
+    )
     vision = models.ForeignKey(
         IndustrialVision,
         on_delete=models.SET_NULL,
@@ -168,7 +178,9 @@ class Indicator(models.Model):
     measure = models.CharField(_("値の種類"), max_length=10, choices=Measure.choices, default=Measure.COUNT)
     target_shape = models.CharField(_("目標の形"), max_length=12, choices=TargetShape.choices)
     direction = models.CharField(_("方向"), max_length=6, choices=Direction.choices, default=Direction.HIGHER)
-    aggregation = models.CharField(_("集計"), max_length=6, choices=Aggregation.choices, default=Aggregation.FLOW)
+    aggregation = models.CharField(
+        _("集計"), max_length=6, choices=Aggregation.choices, default=Aggregation.FLOW
+    )
     predecessor = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -259,7 +271,11 @@ class Figure(models.Model):
     def clean(self):
         super().clean()
         measure = self.indicator.measure if self.indicator_id else None
-        if self.value is not None and measure == Measure.COUNT and self.value != self.value.to_integral_value():
+        if (
+            self.value is not None
+            and measure == Measure.COUNT
+            and self.value != self.value.to_integral_value()
+        ):
             raise ValidationError({"value": _("件数等の値は整数で入力してください。")})
         if self.value is not None and measure == Measure.PERCENT and self.value > 100:
             raise ValidationError({"value": _("割合は0〜100の範囲で入力してください。")})

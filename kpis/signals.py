@@ -19,5 +19,9 @@ def figure_takes_indicator_measure(sender, instance, **kwargs):
 def indicator_measure_change_reaches_figures(sender, instance, created, **kwargs):
     if created:
         return
-    Target.objects.filter(indicator_id=instance.pk).exclude(measure=instance.measure).update(measure=instance.measure)
-    Actual.objects.filter(indicator_id=instance.pk).exclude(measure=instance.measure).update(measure=instance.measure)
+    Target.objects.filter(indicator_id=instance.pk).exclude(measure=instance.measure).update(
+        measure=instance.measure
+    )
+    Actual.objects.filter(indicator_id=instance.pk).exclude(measure=instance.measure).update(
+        measure=instance.measure
+    )

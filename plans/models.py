@@ -67,7 +67,9 @@ class BasicPolicyManager(models.Manager):
 class BasicPolicy(models.Model):
     """基本方針 of a plan."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="policies", verbose_name=_("行動計画"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="policies", verbose_name=_("行動計画")
+    )
     number = models.PositiveSmallIntegerField(_("番号"))
     title = models.CharField(_("基本方針"), max_length=120)
     description = models.TextField(_("内容"), blank=True)
@@ -116,7 +118,9 @@ class Measure(models.Model):
     category = models.CharField(_("区分"), max_length=20, choices=Category.choices)
     number = models.PositiveSmallIntegerField(_("番号"))
     plan_text = models.TextField(_("計画"))
-    deadline_text = models.CharField(_("期限"), max_length=40, blank=True, help_text=_("文書の表記のまま（例: 平成29年度）"))
+    deadline_text = models.CharField(
+        _("期限"), max_length=40, blank=True, help_text=_("文書の表記のまま（例: 平成29年度）")
+    )
     deadline = models.DateField(_("期限（日付）"), null=True, blank=True)
     result_text = models.TextField(_("実績"), blank=True)
     mark = models.CharField(_("達成状況"), max_length=20, choices=Mark.choices, blank=True)
@@ -161,7 +165,9 @@ class ReportedResult(models.Model):
 
     NATIONAL = "national"
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reported_results", verbose_name=_("行動計画"))
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="reported_results", verbose_name=_("行動計画")
+    )
     scope = models.CharField(_("対象"), max_length=20, choices=Scope.choices)
     area = models.CharField(_("範囲"), max_length=20, help_text=_("ブロックコード、または national（全国）"))
     fiscal_year = models.PositiveSmallIntegerField(_("年度"), help_text=_("この年度末時点の結果"))
@@ -178,7 +184,9 @@ class ReportedResult(models.Model):
         verbose_name = _("報告値（集計のみ）")
         verbose_name_plural = _("報告値（集計のみ）")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "scope", "area", "fiscal_year"], name="reported_result_unique"),
+            models.UniqueConstraint(
+                fields=["plan", "scope", "area", "fiscal_year"], name="reported_result_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(items_achieved__lte=models.F("items_total")),
                 name="reported_result_achieved_within_total",
@@ -192,5 +200,3 @@ class ReportedResult(models.Model):
         return (*self.plan.natural_key(), self.scope, self.area, self.fiscal_year)
 
     natural_key.dependencies = ["plans.plan"]
-
-

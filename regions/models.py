@@ -55,7 +55,9 @@ class Region(models.Model):
     name_ja = models.CharField(_("名称"), max_length=20)
     short_name_ja = models.CharField(_("略称"), max_length=10)
     name_en = models.CharField(_("名称（英語）"), max_length=40)
-    block = models.ForeignKey(Block, on_delete=models.PROTECT, related_name="regions", verbose_name=_("ブロック"))
+    block = models.ForeignKey(
+        Block, on_delete=models.PROTECT, related_name="regions", verbose_name=_("ブロック")
+    )
     prefecture = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -87,3 +89,43 @@ class Region(models.Model):
         return (self.code,)
 
     natural_key.dependencies = ["regions.block"]
+
+
+class Affiliation(models.Model):
+    """Which organisation a user belongs to: a block's bureau, or one region's office.
+
+    Central staff and viewers have none. Scoping rules built on this live with the roles.
+    """
+
+    user = models.OneToOneField(
+        "auth.User", on_delete=models.CASCADE, related_name="affiliation", verbose_name=_("ユーザー")
+    )
+    block = models.ForeignKey(
+        Block,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ブロック（経済産業局等）"),
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("地域（自治体）"),
+    )
+
+    class Meta:
+        verbose_name = _("所属")
+        verbose_name_plural = _("所属")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(block__isnull=True) | models.Q(region__isnull=True),
+                name="affiliation_block_or_region",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.region or self.block or "-")

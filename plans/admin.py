@@ -1,0 +1,50 @@
+from django.contrib import admin
+
+from plans.models import BasicPolicy, Measure, Plan, ReportedResult
+
+
+class BasicPolicyInline(admin.TabularInline):
+    model = BasicPolicy
+    fields = ["number", "title"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "start_fiscal_year", "end_fiscal_year", "decided_on", "revised_on"]
+    inlines = [BasicPolicyInline]
+
+
+class MeasureInline(admin.TabularInline):
+    model = Measure
+    fields = ["category", "number", "plan_text", "deadline_text", "mark"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(BasicPolicy)
+class BasicPolicyAdmin(admin.ModelAdmin):
+    list_display = ["plan", "number", "title"]
+    list_filter = ["plan"]
+    list_select_related = ["plan"]
+    inlines = [MeasureInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(admin.ModelAdmin):
+    list_display = ["policy", "category", "number", "short_plan_text", "deadline_text", "mark"]
+    list_filter = ["policy__plan", "category", "mark"]
+    search_fields = ["plan_text", "result_text"]
+    list_select_related = ["policy__plan"]
+
+    @admin.display(description="計画")
+    def short_plan_text(self, measure):
+        return measure.plan_text[:60]
+
+
+@admin.register(ReportedResult)
+class ReportedResultAdmin(admin.ModelAdmin):
+    list_display = ["plan", "scope", "area", "fiscal_year", "items_achieved", "items_total", "printed_rate"]
+    list_filter = ["plan", "scope"]
+    list_select_related = ["plan"]

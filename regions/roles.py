@@ -1,0 +1,24 @@
+"""The groups users are put in. What each role may do is decided by the scoping rules."""
+
+from django.utils.translation import gettext_lazy as _
+
+CENTRAL_STAFF = "central_staff"
+BUREAU_STAFF = "bureau_staff"
+PREFECTURE_OFFICER = "prefecture_officer"
+VIEWER = "viewer"
+
+ROLE_LABELS = {
+    CENTRAL_STAFF: _("中央（特許庁・INPIT）"),
+    BUREAU_STAFF: _("経済産業局等知的財産室"),
+    PREFECTURE_OFFICER: _("自治体担当者"),
+    VIEWER: _("閲覧者（地域連絡会議参加者）"),
+}
+
+# Apps whose data central staff manage through the admin.
+CENTRAL_STAFF_APPS = ["plans", "kpis", "regions", "reports"]
+
+
+def central_staff_permissions():
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.filter(content_type__app_label__in=CENTRAL_STAFF_APPS)
