@@ -1,0 +1,66 @@
+"""Every model is in the admin, and its pages open for an administrator with the real data."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from regions.demo import create_demo_users
+
+PORTAL_APPS = {"regions", "plans", "kpis", "reports"}
+REGISTERED = sorted(
+    (model._meta.app_label, model._meta.model_name)
+    for model in admin.site._registry
+    if model._meta.app_label in PORTAL_APPS
+)
+
+
+@pytest.fixture
+def admin_client_(db, client):
+    client.force_login(User.objects.create_superuser("admin-test", "admin@example.go.jp", "x"))
+    return client
+
+
+def test_every_portal_model_is_registered_in_the_admin():
+    from django.apps import apps
+
+    models = {
+        (m._meta.app_label, m._meta.model_name) for m in apps.get_models() if m._meta.app_label in PORTAL_APPS
+    }
+    assert models == set(REGISTERED)
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
+def test_changelist_and_add_pages_open(admin_client_, app_label, model_name):
+    assert admin_client_.get(reverse(f"admin:{app_label}_{model_name}_changelist")).status_code == 200
+    assert admin_client_.get(reverse(f"admin:{app_label}_{model_name}_add")).status_code == 200
+
+
+@pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
+def test_change_page_of_a_loaded_object_opens(admin_client_, app_label, model_name):
+    model = next(m for m in admin.site._registry if (m._meta.app_label, m._meta.model_name) == (app_label, model_name))
+    create_demo_users()  # the only source of affiliations
+    obj = model.objects.order_by("pk").first()
+    assert obj is not None, f"no {model_name} in the data"
+    response = admin_client_.get(reverse(f"admin:{app_label}_{model_name}_change", args=[obj.pk]))
+    assert response.status_code == 200
+
+
+def test_the_admin_index_lists_the_plans_in_japanese(admin_client_):
+    response = admin_client_.get(reverse("admin:plans_plan_changelist"))
+    content = response.content.decode()
+    assert "第2次地域知財活性化行動計画" in content
+    assert "第3次地域知財活性化行動計画" in content
+    assert "行動計画" in admin_client_.get(reverse("admin:index")).content.decode()
+
+
+def test_anonymous_users_are_sent_to_log_in(client, db):
+    response = client.get(reverse("admin:plans_plan_changelist"))
+    assert response.status_code == 302
+    assert reverse("admin:login") in response["Location"]
+
+
+def test_the_home_page_leads_to_the_plans(admin_client_):
+    response = admin_client_.get("/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse("admin:plans_plan_changelist")
+    assert "知財KPIポータル" in response.content.decode()
