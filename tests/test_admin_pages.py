@@ -38,7 +38,9 @@ def test_changelist_and_add_pages_open(admin_client_, app_label, model_name):
 
 @pytest.mark.parametrize(("app_label", "model_name"), REGISTERED)
 def test_change_page_of_a_loaded_object_opens(admin_client_, app_label, model_name):
-    model = next(m for m in admin.site._registry if (m._meta.app_label, m._meta.model_name) == (app_label, model_name))
+    model = next(
+        m for m in admin.site._registry if (m._meta.app_label, m._meta.model_name) == (app_label, model_name)
+    )
     create_demo_users()  # the only source of affiliations
     obj = model.objects.order_by("pk").first()
     assert obj is not None, f"no {model_name} in the data"
