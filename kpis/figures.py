@@ -1,0 +1,91 @@
+"""From ORM indicators to the achievement engine's plain inputs: the only place it meets the ORM.
+
+Fetch indicators through `with_figures()` (or prefetch "targets" and "actuals" and select
+"kpi__plan" yourself): the functions below then run no query.
+"""
+
+import datetime
+
+from django.db.models import QuerySet
+
+from kpis.achievement import (
+    Achievement,
+    ActualFigure,
+    IndicatorFigures,
+    Rules,
+    TargetFigure,
+    Thresholds,
+    achievement,
+    achievement_to_date,
+)
+from kpis.models import Actual, Indicator, Target
+from plans.models import Plan
+
+
+def with_figures(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Indicators with what the engine reads: their plan, targets and actuals."""
+    return indicators.select_related("kpi__plan").prefetch_related("targets", "actuals")
+
+
+def thresholds_of(plan: Plan) -> Thresholds:
+    return Thresholds(achieved=plan.achieved_percent, partial=plan.partial_percent)
+
+
+def target_figure(target: Target) -> TargetFigure:
+    return TargetFigure(
+        period=target.period,
+        year=target.year,
+        value=target.value,
+        start_year=target.start_year,
+        baseline_value=target.baseline_value,
+        baseline_year=target.baseline_year,
+        due_date=target.due_date,
+    )
+
+
+def actual_figure(actual: Actual) -> ActualFigure:
+    return ActualFigure(
+        period=actual.period, year=actual.year, value=actual.value, achieved_on=actual.achieved_on
+    )
+
+
+def figures_of(indicator: Indicator) -> IndicatorFigures:
+    return IndicatorFigures(
+        rules=Rules(
+            target_shape=indicator.target_shape,
+            direction=indicator.direction,
+            aggregation=indicator.aggregation,
+        ),
+        # .all() reads the prefetched rows; a filter() would query again.
+        targets=tuple(target_figure(t) for t in indicator.targets.all()),
+        actuals=tuple(actual_figure(a) for a in indicator.actuals.all()),
+        plan_start_year=indicator.kpi.plan.start_fiscal_year,
+    )
+
+
+def achievement_of(
+    indicator: Indicator,
+    *,
+    fiscal_year: int,
+    half: str | None = None,
+    as_of: datetime.date,
+    thresholds: Thresholds,
+) -> Achievement:
+    """The indicator's achievement in `fiscal_year` (or one half of it)."""
+    return achievement(
+        figures_of(indicator), fiscal_year=fiscal_year, half=half, as_of=as_of, thresholds=thresholds
+    )
+
+
+def achievement_to_date_of(
+    indicator: Indicator,
+    *,
+    fiscal_year: int,
+    half: str | None = None,
+    as_of: datetime.date,
+    thresholds: Thresholds,
+) -> Achievement:
+    """The indicator's achievement over its plan so far, through `fiscal_year` (or its first half)."""
+    return achievement_to_date(
+        figures_of(indicator), fiscal_year=fiscal_year, half=half, as_of=as_of, thresholds=thresholds
+    )
