@@ -106,4 +106,5 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_UPLOAD_BYTES
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Formula escaping (= + - @ tab CR) is done by kpis.export's own CSV/XLSX formats; the library's
+# setting only strips "=" and turns numbers into text, so it stays off.

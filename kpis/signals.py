@@ -6,7 +6,11 @@ from kpis.models import Actual, Indicator, Target
 
 def copy_measure(figure) -> None:
     """Give a target or actual its indicator's measure, so the database can check the value."""
-    figure.measure = Indicator.objects.values_list("measure", flat=True).get(pk=figure.indicator_id)
+    if type(figure).indicator.is_cached(figure):
+        # Imports and forms already hold the indicator: no query per saved row.
+        figure.measure = figure.indicator.measure
+    else:
+        figure.measure = Indicator.objects.values_list("measure", flat=True).get(pk=figure.indicator_id)
 
 
 @receiver(pre_save, sender=Target)
