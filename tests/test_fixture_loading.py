@@ -94,3 +94,11 @@ def test_each_plan_has_three_basic_policies(db):
     )
     for number in (1, 2, 3):
         assert BasicPolicy.objects.filter(plan__number=number).count() == 3
+
+
+def test_kobe_is_a_region_though_not_a_prefecture(db):
+    # 004 §1(2) ※2: 令和6年度は青森県、石川県、神戸市の3地域を指定; §2(1): 都道府県又は政令市
+    designated = Region.objects.filter(code__in=["02", "17", "28100"]).order_by("order")
+    assert [r.name_ja for r in designated] == ["青森県", "石川県", "神戸市"]
+    assert [r.kind for r in designated] == ["prefecture", "prefecture", "designated_city"]
+    assert Region.objects.filter(kind=Region.Kind.DESIGNATED_CITY).count() == 1
