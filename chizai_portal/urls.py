@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import path
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
@@ -8,7 +9,9 @@ admin.site.site_title = _("知財KPIポータル")
 admin.site.index_title = _("地域知財活性化行動計画の管理")
 
 urlpatterns = [
-    # Until the dashboards exist, the first page a user sees is the list of the three plans.
-    path("", RedirectView.as_view(pattern_name="admin:plans_plan_changelist", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="reports:current", permanent=False), name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("", include("reports.urls")),
 ]

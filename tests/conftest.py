@@ -7,3 +7,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every test database starts with the documents' data, loaded once per session."""
     with django_db_blocker.unblock():
         call_command("load_plan_data", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Demo users are created in many tests; the real hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

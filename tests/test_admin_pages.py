@@ -62,7 +62,8 @@ def test_anonymous_users_are_sent_to_log_in(client, db):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_the_home_page_leads_to_the_plans(admin_client_):
+def test_the_home_page_opens_the_dashboard_of_the_plan_in_force(admin_client_):
     response = admin_client_.get("/", follow=True)
-    assert response.redirect_chain[-1][0] == reverse("admin:plans_plan_changelist")
+    # Today (FY2026) is after the 3rd plan (FY2023–2025): the last plan is the one shown.
+    assert response.redirect_chain[-1][0] == reverse("reports:national", args=[3])
     assert "知財KPIポータル" in response.content.decode()

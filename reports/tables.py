@@ -1,0 +1,86 @@
+"""Dashboard tables (django-tables2): sortable on screen, exported with numbers as numbers."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from kpis.achievement import Status, round_percent
+from reports.formatting import display_number, display_percent, plain_number
+
+NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
+
+
+class NumberColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMBER_ATTRS)
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return display_number(value)
+
+    def value(self, value):
+        return plain_number(value)
+
+
+class PercentColumn(NumberColumn):
+    """A rate printed the documents' way: whole percent (129%), or one decimal for item rates (91.9%)."""
+
+    def __init__(self, *args, places: int = 0, **kwargs):
+        self.places = places
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return display_percent(value, self.places)
+
+    def value(self, value):
+        return plain_number(round_percent(value, self.places)) if value is not None else None
+
+
+class StatusColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return Status(value).label
+
+    def value(self, value):
+        return Status(value).label if value else ""
+
+
+class BlockResultTable(tables.Table):
+    block = tables.Column(verbose_name=_("ブロック"), linkify=lambda record: record["url"])
+    items = NumberColumn(verbose_name=_("項目数（目標あり）"))
+    reported = NumberColumn(verbose_name=_("報告済み"))
+    achieved = NumberColumn(verbose_name=_("達成（○）"))
+    rate = PercentColumn(verbose_name=_("達成率"), places=1)
+    reported_achieved = NumberColumn(verbose_name=_("報告値 達成項目"))
+    reported_items = NumberColumn(verbose_name=_("報告値 項目数"))
+    reported_rate = PercentColumn(verbose_name=_("報告値 達成率"), places=1)
+
+    class Meta:
+        orderable = True
+        attrs = {"class": "results"}
+
+
+def central_kpi_table(rows: list[dict], fiscal_years) -> tables.Table:
+    """One row per central indicator, with target, actual, rate and status for every plan year."""
+    extra = []
+    for year in fiscal_years:
+        extra += [
+            (f"target_{year}", NumberColumn(verbose_name=f"{year}年度 目標")),
+            (f"actual_{year}", NumberColumn(verbose_name=f"{year}年度 実績")),
+            (f"rate_{year}", PercentColumn(verbose_name=f"{year}年度 達成率")),
+            (f"status_{year}", StatusColumn(verbose_name=f"{year}年度 状況")),
+        ]
+    return CentralKpiTable(rows, extra_columns=extra)
+
+
+class CentralKpiTable(tables.Table):
+    kpi = tables.Column(verbose_name=_("KPI"), linkify=lambda record: record["url"])
+    kind = tables.Column(verbose_name=_("種類"))
+    unit = tables.Column(verbose_name=_("単位"))
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "results central"}
