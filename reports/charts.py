@@ -1,7 +1,7 @@
 """Plotly figures for the dashboards, built in Python and drawn by the plotly.js the app serves.
 
-Colours differ in lightness as well as hue, and series also differ by pattern or marker, so a
-chart printed in grey still tells its series apart.
+Colours differ in lightness as well as hue (dark actuals, light outlined targets), so a chart
+printed in grey still tells its series apart.
 """
 
 import json
@@ -59,14 +59,14 @@ def block_rates_chart(rows: list[dict]) -> dict:
             name="達成率（報告値）",
             x=labels,
             y=[_number(row["reported_rate"]) for row in rows],
-            marker={"color": REPORTED, "pattern": {"shape": "/", "fgcolor": "#ffffff"}},
+            marker={"color": REPORTED, "line": {"color": "#1a1a1a", "width": 1}},
         )
     figure.update_layout(_layout("ブロック別 地域KPI達成率", y_title="達成率", percent=True))
     return figure_json(figure)
 
 
 def target_actual_chart(title: str, unit: str, points: list[dict]) -> dict:
-    """Target (hatched light bars) against actual (dark bars) per period.
+    """Target (light outlined bars) against actual (dark bars) per period.
 
     points: {"year", "label" (optional), "target" (Decimal|None), "actual" (Decimal|None)}
     """
@@ -76,8 +76,44 @@ def target_actual_chart(title: str, unit: str, points: list[dict]) -> dict:
         name="目標",
         x=labels,
         y=[_number(p["target"]) for p in points],
-        marker={"color": TARGET, "pattern": {"shape": "x", "fgcolor": "#ffffff"}},
+        marker={"color": TARGET, "line": {"color": "#1a1a1a", "width": 1}},
     )
     figure.add_bar(name="実績", x=labels, y=[_number(p["actual"]) for p in points], marker={"color": ACTUAL})
     figure.update_layout(_layout(title, y_title=unit))
+    return figure_json(figure)
+
+
+def _wrap(text: str, width: int = 14) -> str:
+    """Long Japanese labels broken every `width` characters (plotly breaks lines only at <br>)."""
+    return "<br>".join(text[i : i + width] for i in range(0, len(text), width)) or text
+
+
+def indicator_targets_chart(title: str, rows: list[dict]) -> dict:
+    """Target (hatched light bars) against actual (dark bars) per indicator, e.g. of one region.
+
+    rows: {"label", "unit", "target" (Decimal|None), "actual" (Decimal|None)}. Units differ between
+    indicators, so each label carries its own unit and the axis has none. Labels must be unique:
+    bars with the same label would be drawn as one category.
+    """
+    labels = [f"{_wrap(row['label'])}<br>（{row['unit']}）" for row in rows]
+    units = [row["unit"] for row in rows]
+    hover = "%{y:,}%{customdata}<extra>%{fullData.name}</extra>"
+    figure = go.Figure()
+    figure.add_bar(
+        name="目標",
+        x=labels,
+        y=[_number(row["target"]) for row in rows],
+        customdata=units,
+        hovertemplate=hover,
+        marker={"color": TARGET, "pattern": {"shape": "x", "fgcolor": "#ffffff"}},
+    )
+    figure.add_bar(
+        name="実績",
+        x=labels,
+        y=[_number(row["actual"]) for row in rows],
+        customdata=units,
+        hovertemplate=hover,
+        marker={"color": ACTUAL},
+    )
+    figure.update_layout(_layout(title))
     return figure_json(figure)

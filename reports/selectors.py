@@ -141,8 +141,9 @@ class Tally:
 
     @property
     def rate(self) -> Decimal | None:
-        """Achieved items ÷ items with a target, the way the documents count (136/148)."""
-        return items_rate(self.achieved, self.items)
+        """Achieved items ÷ items with a target, the way the documents count (136/148); none before
+        anything is reported (0 of 130 would read as failure, not as 未報告)."""
+        return items_rate(self.achieved, self.items) if self.reported else None
 
 
 @dataclass

@@ -36,6 +36,19 @@ class PercentColumn(NumberColumn):
         return plain_number(round_percent(value, self.places)) if value is not None else None
 
 
+class RateWithStatusColumn(PercentColumn):
+    """On screen "107% ○" in one cell; in exports the rate alone (the status has its own column)."""
+
+    def __init__(self, *args, status_key: str, **kwargs):
+        self.status_key = status_key
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        status = record.get(self.status_key)
+        mark = Status(status).label if status else ""
+        return f"{display_percent(value, self.places)} {mark}".strip() if value is not None else mark or "—"
+
+
 class StatusColumn(tables.Column):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("default", "—")
@@ -70,8 +83,12 @@ def central_kpi_table(rows: list[dict], fiscal_years) -> tables.Table:
         extra += [
             (f"target_{year}", NumberColumn(verbose_name=f"{year}年度 目標")),
             (f"actual_{year}", NumberColumn(verbose_name=f"{year}年度 実績")),
-            (f"rate_{year}", PercentColumn(verbose_name=f"{year}年度 達成率")),
-            (f"status_{year}", StatusColumn(verbose_name=f"{year}年度 状況")),
+            (
+                f"rate_{year}",
+                RateWithStatusColumn(verbose_name=f"{year}年度 達成率", status_key=f"status_{year}"),
+            ),
+            # shown inside the rate cell; a column of its own in exports
+            (f"status_{year}", StatusColumn(verbose_name=f"{year}年度 状況", visible=False)),
         ]
     return CentralKpiTable(rows, extra_columns=extra)
 

@@ -104,3 +104,12 @@ def test_the_plan_in_force_is_the_one_whose_years_include_today(db, today, plan_
     from reports.selectors import current_plan
 
     assert current_plan(Plan.objects.all(), datetime.date.fromisoformat(today)).number == plan_number
+
+
+def test_chart_series_without_a_target_still_show_their_figures(viewer):
+    rows = csv_rows(viewer.get("/dashboard/1/?_export=csv&table=central"))
+    header = rows[0]
+    loans = dict(zip(header, next(r for r in rows if "融資につながったビジネス案件数" in r[0]), strict=True))
+    # 000 §4-2 グラフ: 融資につながったビジネス案件数 2016–2019: 42, 57, 98, 112 (no target: 対象外)
+    assert [loans[f"{y}年度 実績"] for y in (2016, 2017, 2018, 2019)] == ["42", "57", "98", "112"]
+    assert loans["2019年度 状況"] == "対象外"

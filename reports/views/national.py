@@ -76,12 +76,17 @@ def central_rows(central, yearly) -> list[dict]:
             result = results[position].result
             row |= {
                 f"target_{year}": result.target_value,
-                f"actual_{year}": result.actual_value,
+                f"actual_{year}": shown_actual(results[position]),
                 f"rate_{year}": result.rate,
                 f"status_{year}": result.status.value,
             }
         rows.append(row)
     return rows
+
+
+def shown_actual(row):
+    """What was judged; for an indicator without a target (対象外), the year's figure all the same."""
+    return row.result.actual_value if row.result.actual_value is not None else row.year_value
 
 
 def indicator_title(indicator) -> str:
