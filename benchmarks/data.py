@@ -117,8 +117,9 @@ def generate_scaled_data(scale: int, *, seed: int = 0) -> Plan:
 
 
 def data_size(plan: Plan) -> dict[str, int]:
-    """Rows of a plan's KPIs, indicators, targets and actuals."""
+    """Rows of a plan's KPIs, indicators, targets and actuals, and the regions with KPIs."""
     return {
+        "regions": Kpi.objects.filter(plan=plan, region__isnull=False).values("region").distinct().count(),
         "kpis": Kpi.objects.filter(plan=plan).count(),
         "indicators": Indicator.objects.filter(kpi__plan=plan).count(),
         "targets": Target.objects.filter(indicator__kpi__plan=plan).count(),
@@ -127,37 +128,45 @@ def data_size(plan: Plan) -> dict[str, int]:
 
 
 def _kpis(plan: Plan, prefectures: list[Region], size: Size):
-    """KPIs and (kpi, indicator code, position, shape) per indicator; every fourth KPI holds two."""
+    """KPIs, and per indicator (kpi, indicator code, position, shape); every fourth regional KPI
+    holds two indicators, as one bullet of a prefecture's list often does."""
     kpis, specs = [], []
 
-    def add_kpi(code, level, region, kind, count, first_position, order):
+    def add_kpi(*, code: str, region: Region | None, kind: str, first: int, count: int, order: int):
+        shape = SHAPES[first % len(SHAPES)]
+        level = Kpi.Level.REGIONAL if region else Kpi.Level.CENTRAL
         kpi = Kpi(
             plan=plan,
             code=code,
             level=level,
             region=region,
             kind=kind,
-            title=SHAPES[first_position % len(SHAPES)].name + ("ほか" if count > 1 else ""),
+            title=shape.name + ("ほか" if count > 1 else ""),
             text="合成データのKPI本文。",
             period_label=f"{plan.start_fiscal_year}～{plan.end_fiscal_year}年度",
-            stage=first_position % 3 + 1 if level == Kpi.Level.REGIONAL else None,
+            stage=first % 3 + 1 if region else None,
             order=order,
             source=SOURCE,
         )
-        for offset in range(count):
-            position = first_position + offset
-            shape = SHAPES[position % len(SHAPES)]
-            specs.append((kpi, str(offset + 1), position, shape))
         kpis.append(kpi)
+        for offset in range(count):
+            specs.append((kpi, str(offset + 1), first + offset, SHAPES[(first + offset) % len(SHAPES)]))
 
     for number in range(1, CENTRAL_INDICATORS + 1):
         kind = Kpi.Kind.CORE if number <= 3 else Kpi.Kind.EFFECT
-        add_kpi(f"C{number:02d}", Kpi.Level.CENTRAL, None, kind, 1, number - 1, number)
+        add_kpi(code=f"C{number:02d}", region=None, kind=kind, first=number - 1, count=1, order=number)
     for region in prefectures:
         position, number = 0, 1
         while position < size.indicators_per_region:
             count = 2 if number % 4 == 0 and size.indicators_per_region - position >= 2 else 1
-            add_kpi(f"{region.code}-{number}", Kpi.Level.REGIONAL, region, Kpi.Kind.ACTIVITY, count, position, number)
+            add_kpi(
+                code=f"{region.code}-{number}",
+                region=region,
+                kind=Kpi.Kind.ACTIVITY,
+                first=position,
+                count=count,
+                order=number,
+            )
             position += count
             number += 1
     return kpis, specs
@@ -190,7 +199,9 @@ class _Figures:
         shape = self.shape.target_shape
         if shape == Shapes.CUMULATIVE:
             total = Decimal(self.base * len(self.years))
-            return [self._figure(Target, period="cum", year=self.years[-1], start_year=self.years[0], value=total)]
+            return [
+                self._figure(Target, period="cum", year=self.years[-1], start_year=self.years[0], value=total)
+            ]
         if shape == Shapes.BASELINE_TO_TARGET:
             return [
                 self._figure(

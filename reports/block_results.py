@@ -1,17 +1,16 @@
 """What the block and region pages read: a block's regions, their KPIs and judged indicators,
 grouped by region. Each read is one query; grouping and labels are plain Python."""
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from kpis.achievement import CUMULATIVE, FY, H1, H2, Status
+from kpis.achievement import CUMULATIVE, FY, H1, H2
 from kpis.models import IndustrialVision, Kpi
 from plans.models import Plan, ReportedResult
 from regions.models import Block, Region
-from reports.selectors import IndicatorResult, Tally
+from reports.selectors import IndicatorResult, Tally, reported_results
 
 # The 1st plan's regional KPIs are known only from the case studies (成果事例) of document 000.
 CASE_STUDY_PLAN = 1
@@ -52,9 +51,7 @@ def region_visions(plan: Plan, region: Region) -> QuerySet[IndustrialVision]:
 
 def block_reported_result(plan: Plan, block: Block, fiscal_year: int) -> ReportedResult | None:
     """The block's total as the documents print it (報告値), where they give only that."""
-    return ReportedResult.objects.filter(
-        plan=plan, scope=ReportedResult.Scope.REGIONAL_KPIS, area=block.code, fiscal_year=fiscal_year
-    ).first()
+    return reported_results(plan, fiscal_year).filter(area=block.code).first()
 
 
 def is_case_study(kpi: Kpi) -> bool:
@@ -140,15 +137,3 @@ def target_label(row: IndicatorResult) -> str:
 def cumulative_actual(row: IndicatorResult):
     """The total to date a cumulative target is judged on; None for other shapes."""
     return row.result.actual_value if row.indicator.target_shape == CUMULATIVE else None
-
-
-def case_studies_by_region(kpis: Iterable[Kpi]) -> dict[Region, list[Kpi]]:
-    grouped = defaultdict(list)
-    for kpi in kpis:
-        if is_case_study(kpi):
-            grouped[kpi.region].append(kpi)
-    return dict(grouped)
-
-
-def status_label(status: Status | str | None) -> str:
-    return Status(status).label if status else ""

@@ -5,9 +5,11 @@ printed in grey still tells its series apart.
 """
 
 import json
+import math
 from decimal import Decimal
 
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from plans.fiscal import era_year
 
@@ -83,37 +85,113 @@ def target_actual_chart(title: str, unit: str, points: list[dict]) -> dict:
     return figure_json(figure)
 
 
-def _wrap(text: str, width: int = 14) -> str:
-    """Long Japanese labels broken every `width` characters (plotly breaks lines only at <br>)."""
-    return "<br>".join(text[i : i + width] for i in range(0, len(text), width)) or text
+def _short_label(text: str, width: int = 14, lines: int = 2) -> str:
+    """A subplot title: at most `lines` lines of `width` characters (plotly breaks only at <br>)."""
+    if len(text) > width * lines:
+        text = text[: width * lines - 1] + "…"
+    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
 
 
-def indicator_targets_chart(title: str, rows: list[dict]) -> dict:
-    """Target (hatched light bars) against actual (dark bars) per indicator, e.g. of one region.
+def indicator_targets_chart(title: str, rows: list[dict], *, columns: int = 3) -> dict:
+    """Target (light outlined bar) against actual (dark bar), one small chart per indicator.
 
-    rows: {"label", "unit", "target" (Decimal|None), "actual" (Decimal|None)}. Units differ between
-    indicators, so each label carries its own unit and the axis has none. Labels must be unique:
-    bars with the same label would be drawn as one category.
+    rows: {"label", "unit", "target" (Decimal|None), "actual" (Decimal|None)}. Each indicator has
+    its own axis and unit: a region's indicators count different things (2回 beside 1,400件).
     """
-    labels = [f"{_wrap(row['label'])}<br>（{row['unit']}）" for row in rows]
-    units = [row["unit"] for row in rows]
-    hover = "%{y:,}%{customdata}<extra>%{fullData.name}</extra>"
+    columns = max(1, min(columns, len(rows)))
+    lines = max(1, math.ceil(len(rows) / columns))
+    figure = make_subplots(
+        rows=lines,
+        cols=columns,
+        subplot_titles=[_short_label(row["label"]) for row in rows],
+        horizontal_spacing=0.12,
+        vertical_spacing=min(0.25, 0.6 / lines),
+    )
+    for position, row in enumerate(rows):
+        line, column = divmod(position, columns)
+        figure.add_bar(
+            x=["目標", "実績"],
+            y=[_number(row["target"]), _number(row["actual"])],
+            marker={"color": [TARGET, ACTUAL], "line": {"color": "#1a1a1a", "width": 1}},
+            hovertemplate=f"%{{x}}: %{{y:,}}{row['unit']}<extra></extra>",
+            showlegend=False,
+            row=line + 1,
+            col=column + 1,
+        )
+        figure.update_yaxes(
+            ticksuffix=row["unit"], rangemode="tozero", tickformat=",", row=line + 1, col=column + 1
+        )
+    layout = _layout(title)
+    del layout["yaxis"]  # one per indicator, set above
+    layout["margin"]["t"] = 90
+    layout["height"] = 100 + 260 * lines
+    figure.update_layout(layout)
+    figure.update_annotations(font_size=11)
+    return figure_json(figure)
+
+
+# Actual bars of successive plans in a series across plans: each differs in lightness and pattern.
+PLAN_STYLES = [
+    {"color": REPORTED, "pattern": {"shape": ".", "fgcolor": "#ffffff"}},
+    {"color": ACTUAL},
+    {"color": "#0b1730", "pattern": {"shape": "-", "fgcolor": "#ffffff"}},
+]
+EXPECTED = "#b35900"  # dark orange line with square markers: stands out from the bars in grey too
+
+
+def cumulative_chart(title: str, unit: str, points: list[dict]) -> dict:
+    """A cumulative target: the total to date (dark bars) against the share expected by then
+    (a line) and the whole target (hatched light bars).
+
+    points: {"year", "label", "target", "actual", "expected"} (values Decimal|None)
+    """
+    labels = [point["label"] for point in points]
     figure = go.Figure()
     figure.add_bar(
-        name="目標",
+        name="目標（累計）",
         x=labels,
-        y=[_number(row["target"]) for row in rows],
-        customdata=units,
-        hovertemplate=hover,
+        y=[_number(p["target"]) for p in points],
         marker={"color": TARGET, "pattern": {"shape": "x", "fgcolor": "#ffffff"}},
     )
     figure.add_bar(
-        name="実績",
-        x=labels,
-        y=[_number(row["actual"]) for row in rows],
-        customdata=units,
-        hovertemplate=hover,
-        marker={"color": ACTUAL},
+        name="累計実績", x=labels, y=[_number(p["actual"]) for p in points], marker={"color": ACTUAL}
     )
-    figure.update_layout(_layout(title))
+    figure.add_scatter(
+        name="按分目標（経過年数分）",
+        x=labels,
+        y=[_number(p["expected"]) for p in points],
+        mode="lines+markers",
+        line={"color": EXPECTED, "dash": "dash"},
+        marker={"symbol": "square", "size": 8},
+    )
+    figure.update_layout(_layout(title, y_title=unit))
+    return figure_json(figure)
+
+
+def plan_series_chart(title: str, unit: str, points: list[dict]) -> dict:
+    """One indicator continued across plans: each plan's actuals as its own bar series, targets as marks.
+
+    points: {"label", "plan" (e.g. "第1次計画"), "target", "actual"}; labels unique, in time order.
+    """
+    labels = [point["label"] for point in points]
+    figure = go.Figure()
+    plans = list(dict.fromkeys(point["plan"] for point in points))
+    for position, plan in enumerate(plans):
+        figure.add_bar(
+            name=f"実績（{plan}）",
+            x=labels,
+            y=[_number(p["actual"]) if p["plan"] == plan else None for p in points],
+            marker=PLAN_STYLES[position % len(PLAN_STYLES)],
+        )
+    # A wide dash at the target's height: visible whether the bar reaches it or not.
+    figure.add_scatter(
+        name="目標",
+        x=labels,
+        y=[_number(p["target"]) for p in points],
+        mode="markers",
+        marker={"symbol": "line-ew-open", "size": 28, "line": {"width": 3, "color": EXPECTED}},
+    )
+    layout = _layout(title, y_title=unit)
+    layout["barmode"] = "overlay"  # one plan per label: no empty slots for the other plans
+    figure.update_layout(layout)
     return figure_json(figure)

@@ -41,6 +41,8 @@ class RateWithStatusColumn(PercentColumn):
 
     def __init__(self, *args, status_key: str, **kwargs):
         self.status_key = status_key
+        # render() even without a rate, so an unreported row says 未報告 rather than "—"
+        kwargs.setdefault("empty_values", ())
         super().__init__(*args, **kwargs)
 
     def render(self, value, record):

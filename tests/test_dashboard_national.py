@@ -113,3 +113,9 @@ def test_chart_series_without_a_target_still_show_their_figures(viewer):
     # 000 §4-2 グラフ: 融資につながったビジネス案件数 2016–2019: 42, 57, 98, 112 (no target: 対象外)
     assert [loans[f"{y}年度 実績"] for y in (2016, 2017, 2018, 2019)] == ["42", "57", "98", "112"]
     assert loans["2019年度 状況"] == "対象外"
+
+
+def test_an_unreported_year_says_so_in_the_rate_cell(viewer):
+    page = viewer.get("/dashboard/3/").content.decode()
+    # 003 別添1: the 3rd plan's 60件／年度 has no actual yet: the targets show, the cell says 未報告
+    assert "未報告" in page

@@ -1,0 +1,222 @@
+"""python -m benchmarks [--scales 1 10 100] [--repeat N] [--budget S] [--output BENCHMARKS.md]
+
+Times every dashboard of a synthetic plan at each scale beside a trivial floor page and writes the
+table to BENCHMARKS.md. See benchmarks/report.py (ABOUT) for what is measured.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import secrets
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import django
+
+PROJECT = Path(__file__).resolve().parent.parent
+BLOCK_CODE = "kanto"
+REGION_CODE = "14"  # 神奈川県, in the Kanto block
+BENCHMARK_USERNAME = "benchmark-viewer"
+_started = time.perf_counter()
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[2])
+    parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100], help="default: 1 10 100")
+    parser.add_argument("--repeat", type=int, default=20, help="timed requests per page (default 20)")
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=12.0,
+        help="seconds of timed requests per page before stopping early, never under 5 requests (default 12)",
+    )
+    parser.add_argument("--warmup", type=int, default=2, help="untimed requests first (default 2)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output", type=Path, default=PROJECT / "BENCHMARKS.md")
+    args = parser.parse_args(argv)
+    if min(args.scales) < 1 or args.repeat < 1 or args.warmup < 1:
+        parser.error("scales, --repeat and --warmup must be at least 1")
+    return args
+
+
+def progress(message: str) -> None:
+    print(f"[{time.perf_counter() - _started:7.1f} s] {message}", flush=True)
+
+
+def configure(temporary_folder: str) -> str:
+    """Environment for the settings module; returns where the database comes from."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chizai_portal.settings")
+    # Timed as deployed: DEBUG off (no query log kept, no debug templates).
+    os.environ.setdefault("DEBUG", "false")
+    if not os.environ.get("SECRET_KEY"):
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    if os.environ.get("DATABASE_URL"):
+        return "DATABASE_URL"
+    os.environ["DATABASE_URL"] = f"sqlite:///{Path(temporary_folder) / 'benchmark.sqlite3'}"
+    return "throwaway"
+
+
+def machine_lines(database_origin: str) -> list[str]:
+    from django.conf import settings
+    from django.db import connection
+
+    cpu = _cpu_model()
+    return [
+        f"Machine: {os.cpu_count()} CPUs{f' ({cpu})' if cpu else ''}, "
+        f"{platform.system()} {platform.release()} {platform.machine()}",
+        f"Python {platform.python_version()}, Django {django.get_version()}",
+        f"Database: {_database_version(connection)}, "
+        + (
+            "a throwaway file in a temporary folder (no DATABASE_URL set)"
+            if database_origin == "throwaway"
+            else "from DATABASE_URL"
+        ),
+        f"DEBUG {'on' if settings.DEBUG else 'off'}",
+    ]
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor()
+
+
+def _database_version(connection) -> str:
+    if connection.vendor == "sqlite":
+        import sqlite3
+
+        return f"SQLite {sqlite3.sqlite_version}"
+    if connection.vendor == "postgresql":
+        connection.ensure_connection()
+        version = connection.pg_version
+        return f"PostgreSQL {version // 10000}.{version % 10000}"
+    return connection.display_name
+
+
+def benchmark_client():
+    """A test client signed in as a viewer (no affiliation: every region is visible)."""
+    from django.contrib.auth.models import Group, User
+    from django.test import Client
+
+    from regions import roles
+
+    user, _created = User.objects.get_or_create(username=BENCHMARK_USERNAME)
+    user.set_unusable_password()
+    user.save()
+    user.groups.set([Group.objects.get_or_create(name=roles.VIEWER)[0]])
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def dashboard_pages(plan) -> list[tuple[str, str]]:
+    from django.urls import reverse
+
+    from kpis.models import Indicator
+
+    indicator = (
+        Indicator.objects.filter(kpi__plan=plan, kpi__region__code=REGION_CODE)
+        .order_by("kpi__order", "order")
+        .first()
+    )
+    return [
+        ("national", reverse("reports:national", args=[plan.number])),
+        ("block (関東)", reverse("reports:block", args=[plan.number, BLOCK_CODE])),
+        ("region (神奈川県)", reverse("reports:region", args=[plan.number, REGION_CODE])),
+        ("indicator", reverse("reports:indicator", args=[indicator.pk])),
+        ("compare", reverse("reports:compare")),
+    ]
+
+
+def run_scale(client, scale: int, args):
+    from django.urls import reverse
+
+    from benchmarks.data import data_size, generate_scaled_data, size_of
+    from benchmarks.report import ScaleResult
+    from benchmarks.timing import time_page
+
+    started = time.perf_counter()
+    plan = generate_scaled_data(scale, seed=args.seed)
+    generated = time.perf_counter() - started
+    rows = data_size(plan)
+    progress(
+        f"{scale}×: plan {plan.number} generated in {generated:.1f} s "
+        f"({rows['indicators']:,} indicators, {rows['targets']:,} targets, {rows['actuals']:,} actuals)"
+    )
+
+    def timed(name, url):
+        page = time_page(
+            client, name, url, warmup=args.warmup, repeat=args.repeat, budget_seconds=args.budget
+        )
+        if page.timed:
+            progress(
+                f"{scale}×: {name:18} {page.median_ms:9.1f} ms median, {page.p95_ms:9.1f} ms p95, "
+                f"{page.queries} queries, n={len(page.samples_ms)}"
+            )
+        else:
+            progress(f"{scale}×: {name:18} {page.error or page.status} — not timed")
+        return page
+
+    try:
+        floor = timed("floor: login page", reverse("login"))
+        pages = [timed(name, url) for name, url in dashboard_pages(plan)]
+    finally:
+        # One synthetic plan at a time, so that no page (compare) also reads the previous scale's
+        # data; and none left behind in a database given by DATABASE_URL.
+        plan.delete()
+    return ScaleResult(size_of(scale), plan.number, rows, generated, floor, pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="chizai-bench-") as temporary_folder:
+        origin = configure(temporary_folder)
+        django.setup()
+        from django.conf import settings
+        from django.contrib.auth.models import User
+        from django.core.management import call_command
+
+        from benchmarks.report import render
+
+        if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
+            settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+        machine = machine_lines(origin)
+        for line in machine:
+            progress(line)
+        call_command("migrate", interactive=False, verbosity=0)
+        call_command("load_plan_data", verbosity=0)
+        progress("migrated and loaded the documents' data")
+        client = benchmark_client()
+        try:
+            results = [run_scale(client, scale, args) for scale in sorted(set(args.scales))]
+        finally:
+            client.logout()
+            User.objects.filter(username=BENCHMARK_USERNAME).delete()
+        output = args.output.resolve()
+        output.write_text(
+            render(
+                results,
+                machine=machine,
+                command=" ".join(["python -m benchmarks", *argv]),
+                date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            ),
+            encoding="utf-8",
+        )
+        progress(f"wrote {output}")
+        from django.db import connections
+
+        connections.close_all()  # before the temporary folder (and its SQLite file) goes
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""Timing one page through the Django test client: warm-up, query count, then timed repetitions."""
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+MIN_SAMPLES = 5
+
+
+@dataclass(frozen=True)
+class PageTiming:
+    name: str
+    url: str
+    status: int
+    queries: int | None = None
+    samples_ms: tuple[float, ...] = ()
+    error: str | None = None
+
+    @property
+    def timed(self) -> bool:
+        return bool(self.samples_ms)
+
+    @property
+    def median_ms(self) -> float | None:
+        return statistics.median(self.samples_ms) if self.samples_ms else None
+
+    @property
+    def p95_ms(self) -> float | None:
+        if len(self.samples_ms) < 2:
+            return self.median_ms
+        return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
+
+    def ratio_to(self, floor: "PageTiming") -> float | None:
+        if not (self.timed and floor.timed):
+            return None
+        return self.median_ms / floor.median_ms
+
+
+def time_page(
+    client: Client, name: str, url: str, *, warmup: int, repeat: int, budget_seconds: float
+) -> PageTiming:
+    """Median and p95 of `repeat` GETs (fewer if they pass the budget, never under MIN_SAMPLES).
+
+    Only a 200 is timed: a 404 (a page not built yet) or any other answer is reported as it is.
+    The query count comes from one extra untimed request, so capturing costs no timed time.
+    """
+    try:
+        response = client.get(url)
+        if response.status_code != 200:
+            return PageTiming(name, url, response.status_code)
+        for _ in range(warmup - 1):
+            client.get(url)
+        # The log is a bounded deque: once full (after migrate, say) its length stops growing and a
+        # capture would count nothing.
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        # Counted now: the next request clears the log the capture reads from.
+        query_count = len(queries)
+        samples = []
+        deadline = time.perf_counter() + budget_seconds
+        while len(samples) < repeat and (len(samples) < MIN_SAMPLES or time.perf_counter() < deadline):
+            start = time.perf_counter()
+            client.get(url)
+            samples.append((time.perf_counter() - start) * 1000)
+    except Exception as error:  # a broken page is a result to report, not a reason to stop
+        return PageTiming(name, url, 500, error=f"{type(error).__name__}: {error}"[:120])
+    return PageTiming(name, url, 200, query_count, tuple(samples))

@@ -1,0 +1,89 @@
+"""Each dashboard runs a fixed number of SQL queries whatever the data size.
+
+The same maximum holds on the documents' data (plan 2) and on a synthetic plan holding ten times as
+much (benchmarks.data.generate_scaled_data(10): 479 indicators, 2,874 half-year actuals). Timings
+are measured by `python -m benchmarks`, never asserted here.
+"""
+
+import pytest
+from django.contrib.auth.models import User
+
+from benchmarks.data import generate_scaled_data
+from kpis.models import Indicator
+from regions.demo import create_demo_users
+
+# Every signed-in page starts with the session and the user (authentication middleware) and ends
+# with the plans of the header menu (navigation context processor): 3 queries. Then:
+MAX_QUERIES = {
+    # the plan; its indicators with KPI, region, block and plan (one join); their targets; their
+    # actuals; the year's reported totals; the blocks
+    "national": 3 + 6,
+    # the plan; the block; the block's indicators with KPI, region, block and plan; their targets;
+    # their actuals; the block's KPIs with plan, region and vision; the block's regions; the block's
+    # reported total
+    "block": 3 + 8,
+    # the plan; the region with its block; its indicators with KPI, region, block and plan; their
+    # targets; their actuals; its KPIs with plan, region and vision; its industrial visions
+    "region": 3 + 7,
+    # the indicator with KPI, region, block, vision and plan; its targets; its actuals; every
+    # indicator linked across plans (predecessors, successors) with KPI and region; their targets;
+    # their actuals
+    "indicator (central)": 3 + 6,
+    "indicator (regional)": 3 + 6,
+    # plans with KPI counts; every indicator with KPI, region, block and plan; their targets; their
+    # actuals; reported totals; blocks; measure marks per plan
+    "compare": 3 + 7,
+}
+PAGES = list(MAX_QUERIES)
+
+
+@pytest.fixture
+def viewer(db, client):
+    create_demo_users()
+    client.force_login(User.objects.get(username="demo-viewer"))
+    return client
+
+
+def page_urls(plan_number: int) -> dict[str, str]:
+    """The dashboards of a plan: national, the Kanto block, Kanagawa, an indicator of each level, compare."""
+    indicators = Indicator.objects.filter(kpi__plan__number=plan_number).order_by("kpi__order", "order")
+    central = indicators.filter(kpi__level="central", kpi__kind="core").first()
+    regional = indicators.filter(kpi__region__code="14").first()
+    return {
+        "national": f"/dashboard/{plan_number}/",
+        "block": f"/dashboard/{plan_number}/blocks/kanto/",
+        "region": f"/dashboard/{plan_number}/regions/14/",
+        "indicator (central)": f"/kpis/{central.pk}/",
+        "indicator (regional)": f"/kpis/{regional.pk}/",
+        "compare": "/dashboard/compare/",
+    }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_it_runs_a_fixed_number_of_queries_on_the_documents_data(viewer, page, django_assert_max_num_queries):
+    url = page_urls(2)[page]
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        response = viewer.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_it_runs_as_many_queries_on_ten_times_the_data(viewer, page, django_assert_max_num_queries):
+    plan = generate_scaled_data(10)
+    assert (
+        Indicator.objects.filter(kpi__plan=plan).count()
+        > 3 * Indicator.objects.filter(kpi__plan__number=2).count()
+    )
+    url = page_urls(plan.number)[page]
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        response = viewer.get(url)
+    assert response.status_code == 200
+
+
+def test_the_generated_data_is_ten_times_the_documents_regional_figures(db):
+    from benchmarks.data import data_size
+
+    sizes = data_size(generate_scaled_data(10))
+    assert sizes["regions"] == 47
+    # 47 prefectures × 10 indicators × 3 fiscal years × 2 halves, plus 9 central indicators' halves
+    assert sizes["actuals"] == 47 * 10 * 3 * 2 + 9 * 3 * 2
