@@ -141,38 +141,37 @@ def run_scale(client, scale: int, args):
 
     from benchmarks.data import data_size, generate_scaled_data, size_of
     from benchmarks.report import ScaleResult
-    from benchmarks.timing import time_page
 
     started = time.perf_counter()
     plan = generate_scaled_data(scale, seed=args.seed)
     generated = time.perf_counter() - started
-    rows = data_size(plan)
-    progress(
-        f"{scale}×: plan {plan.number} generated in {generated:.1f} s "
-        f"({rows['indicators']:,} indicators, {rows['targets']:,} targets, {rows['actuals']:,} actuals)"
-    )
-
-    def timed(name, url):
-        page = time_page(
-            client, name, url, warmup=args.warmup, repeat=args.repeat, budget_seconds=args.budget
-        )
-        if page.timed:
-            progress(
-                f"{scale}×: {name:18} {page.median_ms:9.1f} ms median, {page.p95_ms:9.1f} ms p95, "
-                f"{page.queries} queries, n={len(page.samples_ms)}"
-            )
-        else:
-            progress(f"{scale}×: {name:18} {page.error or page.status} — not timed")
-        return page
-
     try:
-        floor = timed("floor: login page", reverse("login"))
-        pages = [timed(name, url) for name, url in dashboard_pages(plan)]
+        rows = data_size(plan)
+        progress(
+            f"{scale}×: plan {plan.number} generated in {generated:.1f} s ({rows['indicators']:,} "
+            f"indicators, {rows['targets']:,} targets, {rows['actuals']:,} actuals)"
+        )
+        floor = _timed(client, scale, "floor: login page", reverse("login"), args)
+        pages = [_timed(client, scale, name, url, args) for name, url in dashboard_pages(plan)]
     finally:
         # One synthetic plan at a time, so that no page (compare) also reads the previous scale's
         # data; and none left behind in a database given by DATABASE_URL.
         plan.delete()
     return ScaleResult(size_of(scale), plan.number, rows, generated, floor, pages)
+
+
+def _timed(client, scale: int, name: str, url: str, args):
+    from benchmarks.timing import time_page
+
+    page = time_page(client, name, url, warmup=args.warmup, repeat=args.repeat, budget_seconds=args.budget)
+    if page.timed:
+        progress(
+            f"{scale}×: {name:18} {page.median_ms:9.1f} ms median, {page.p95_ms:9.1f} ms p95, "
+            f"{page.queries} queries, n={len(page.samples_ms)}"
+        )
+    else:
+        progress(f"{scale}×: {name:18} {page.error or page.status} — not timed")
+    return page
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -130,11 +130,11 @@ def indicator_targets_chart(title: str, rows: list[dict], *, columns: int = 3) -
     return figure_json(figure)
 
 
-# Actual bars of successive plans in a series across plans: each differs in lightness and pattern.
+# Actual bars of successive plans in a series across plans: each differs in lightness (patterns are not drawn by every plotly.js build, so none are used).
 PLAN_STYLES = [
-    {"color": REPORTED, "pattern": {"shape": ".", "fgcolor": "#ffffff"}},
+    {"color": REPORTED, "line": {"color": "#1a1a1a", "width": 1}},
     {"color": ACTUAL},
-    {"color": "#0b1730", "pattern": {"shape": "-", "fgcolor": "#ffffff"}},
+    {"color": "#0b1730", "line": {"color": "#1a1a1a", "width": 1}},
 ]
 EXPECTED = "#b35900"  # dark orange line with square markers: stands out from the bars in grey too
 
@@ -151,7 +151,7 @@ def cumulative_chart(title: str, unit: str, points: list[dict]) -> dict:
         name="目標（累計）",
         x=labels,
         y=[_number(p["target"]) for p in points],
-        marker={"color": TARGET, "pattern": {"shape": "x", "fgcolor": "#ffffff"}},
+        marker={"color": TARGET, "line": {"color": "#1a1a1a", "width": 1}},
     )
     figure.add_bar(
         name="累計実績", x=labels, y=[_number(p["actual"]) for p in points], marker={"color": ACTUAL}
