@@ -1,11 +1,12 @@
 # make run   – set up everything and serve the portal at http://127.0.0.1:8000/
 # make test  – set up what the tests need and run the whole suite
+# make bench – time the dashboards at 1×, 10× and 100× the real data (writes BENCHMARKS.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint data clean
+.PHONY: run test install lint data bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +25,9 @@ run: data
 
 test: install
 	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m benchmarks
 
 lint: install
 	$(BIN)/ruff check .

@@ -14,4 +14,4 @@ class Command(BaseCommand):
         self.stdout.write(f"デモ用ユーザー（パスワードはすべて {DEMO_PASSWORD}）:")
         for demo in users:
             self.stdout.write(f"  {demo.username:<20} {demo.description}")
-        self.stdout.write("ログイン: http://127.0.0.1:8000/admin/")
+        self.stdout.write("ログイン: http://127.0.0.1:8000/ （管理画面: http://127.0.0.1:8000/admin/）")
