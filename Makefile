@@ -17,6 +17,7 @@ install: $(STAMP)
 
 data: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py load_plan_data
 	$(BIN)/python manage.py create_demo_users
 

@@ -152,7 +152,10 @@ def run_scale(client, scale: int, args):
             f"indicators, {rows['targets']:,} targets, {rows['actuals']:,} actuals)"
         )
         floor = _timed(client, scale, "floor: login page", reverse("login"), args)
-        pages = [_timed(client, scale, name, url, args) for name, url in dashboard_pages(plan)]
+        pages = []
+        for name, url in dashboard_pages(plan):
+            pages.append(_timed(client, scale, f"{name}, uncached", url, args, before_each=clear_cache))
+            pages.append(_timed(client, scale, f"{name}, cached", url, args))
     finally:
         # One synthetic plan at a time, so that no page (compare) also reads the previous scale's
         # data; and none left behind in a database given by DATABASE_URL.
@@ -160,17 +163,31 @@ def run_scale(client, scale: int, args):
     return ScaleResult(size_of(scale), plan.number, rows, generated, floor, pages)
 
 
-def _timed(client, scale: int, name: str, url: str, args):
+def clear_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+def _timed(client, scale: int, name: str, url: str, args, before_each=None):
     from benchmarks.timing import time_page
 
-    page = time_page(client, name, url, warmup=args.warmup, repeat=args.repeat, budget_seconds=args.budget)
+    page = time_page(
+        client,
+        name,
+        url,
+        warmup=args.warmup,
+        repeat=args.repeat,
+        budget_seconds=args.budget,
+        before_each=before_each,
+    )
     if page.timed:
         progress(
-            f"{scale}×: {name:18} {page.median_ms:9.1f} ms median, {page.p95_ms:9.1f} ms p95, "
+            f"{scale}×: {name:28} {page.median_ms:9.1f} ms median, {page.p95_ms:9.1f} ms p95, "
             f"{page.queries} queries, n={len(page.samples_ms)}"
         )
     else:
-        progress(f"{scale}×: {name:18} {page.error or page.status} — not timed")
+        progress(f"{scale}×: {name:28} {page.error or page.status} — not timed")
     return page
 
 
@@ -192,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in machine:
             progress(line)
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("createcachetable", verbosity=0)
         call_command("load_plan_data", verbosity=0)
         progress("migrated and loaded the documents' data")
         client = benchmark_client()

@@ -2,6 +2,7 @@
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection, reset_queries
@@ -41,13 +42,23 @@ class PageTiming:
 
 
 def time_page(
-    client: Client, name: str, url: str, *, warmup: int, repeat: int, budget_seconds: float
+    client: Client,
+    name: str,
+    url: str,
+    *,
+    warmup: int,
+    repeat: int,
+    budget_seconds: float,
+    before_each: Callable[[], None] | None = None,
 ) -> PageTiming:
     """Median and p95 of `repeat` GETs (fewer if they pass the budget, never under MIN_SAMPLES).
 
     Only a 200 is timed: a 404 (a page not built yet) or any other answer is reported as it is.
     The query count comes from one extra untimed request, so capturing costs no timed time.
+    `before_each` (untimed) runs before the counted and every timed request: clearing the cache
+    times a page as its first viewer after a change sees it.
     """
+    prepare = before_each or (lambda: None)
     try:
         response = client.get(url)
         if response.status_code != 200:
@@ -57,6 +68,7 @@ def time_page(
         # The log is a bounded deque: once full (after migrate, say) its length stops growing and a
         # capture would count nothing.
         reset_queries()
+        prepare()
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         # Counted now: the next request clears the log the capture reads from.
@@ -64,6 +76,7 @@ def time_page(
         samples = []
         deadline = time.perf_counter() + budget_seconds
         while len(samples) < repeat and (len(samples) < MIN_SAMPLES or time.perf_counter() < deadline):
+            prepare()
             start = time.perf_counter()
             client.get(url)
             samples.append((time.perf_counter() - start) * 1000)

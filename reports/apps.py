@@ -5,3 +5,31 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("報告")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Target
+        from plans.models import BasicPolicy, Measure, Plan, ReportedResult
+        from regions.models import Block, Region
+        from reports.caching import bump_data_version
+
+        for model in (
+            Actual,
+            Target,
+            Indicator,
+            Kpi,
+            IndustrialVision,
+            Plan,
+            BasicPolicy,
+            Measure,
+            ReportedResult,
+            Block,
+            Region,
+        ):
+            post_save.connect(
+                bump_data_version, sender=model, dispatch_uid=f"dashboard-version-save-{model.__name__}"
+            )
+            post_delete.connect(
+                bump_data_version, sender=model, dispatch_uid=f"dashboard-version-delete-{model.__name__}"
+            )

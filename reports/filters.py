@@ -1,5 +1,5 @@
-"""Dashboard filters (django-filter). Year, half and status pick what is judged and shown; block,
-stage and core-only narrow the indicators fetched."""
+"""Dashboard filters (django-filter). Year, half and status pick what is judged and shown; stage and
+core-only narrow the indicators fetched. A block is chosen by its own page."""
 
 import django_filters
 from django import forms
@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from kpis.achievement import Status
 from kpis.models import Indicator, Kpi
 from plans.fiscal import fiscal_year_label
-from regions.models import Block
 
 HALF_CHOICES = [("h1", _("上期（4〜9月）")), ("h2", _("下期（10〜3月）"))]
 STATUS_CHOICES = [(status.value, status.label) for status in Status]
@@ -23,12 +22,6 @@ class IndicatorFilter(django_filters.FilterSet):
     fiscal_year = django_filters.TypedChoiceFilter(label=_("年度"), method=_keep, coerce=int)
     half = django_filters.ChoiceFilter(
         label=_("期間"), choices=HALF_CHOICES, method=_keep, empty_label=_("年度全体")
-    )
-    block = django_filters.ModelChoiceFilter(
-        label=_("ブロック"),
-        field_name="kpi__region__block",
-        queryset=Block.objects.all(),
-        empty_label=_("すべて"),
     )
     stage = django_filters.ChoiceFilter(
         label=_("知財活用ステージ"),

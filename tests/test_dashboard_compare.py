@@ -145,11 +145,3 @@ def test_the_page_shows_every_table_with_reported_values_marked(viewer):
     assert "約92%" in page and "78.9%" in page
     for table in ("plans", "blocks", "chains"):
         assert f"_export=csv&amp;table={table}" in page
-
-
-def test_the_page_reads_a_fixed_number_of_queries(viewer, django_assert_max_num_queries):
-    # session, user, plans with their KPI counts, every indicator with its KPI, plan, region and
-    # block, their targets, their actuals, the reported results, the blocks, the measures' marks,
-    # the plans of the header menu
-    with django_assert_max_num_queries(10):
-        assert viewer.get("/dashboard/compare/").status_code == 200

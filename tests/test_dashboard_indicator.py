@@ -173,12 +173,3 @@ def test_the_targets_table_exports_each_target(viewer):
     assert [(r["目標値"], r["基準値"], r["基準年度（年）"], r["期間の種類"]) for r in rows] == [
         ("5000", "4379", "2018", "年")
     ]
-
-
-def test_the_page_reads_a_fixed_number_of_queries(viewer, django_assert_max_num_queries):
-    url = url_of(2, "C07")
-    # session, user, the indicator with its KPI, plan, region, block and vision, its targets, its
-    # actuals, the linked indicators (predecessors and successors), their targets, their actuals,
-    # the plans of the header menu
-    with django_assert_max_num_queries(9):
-        assert viewer.get(url).status_code == 200

@@ -3,7 +3,7 @@ regional KPIs judged for the chosen year (or half), with the block's total and t
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +26,14 @@ from reports.block_results import (
 )
 from reports.selectors import judge_indicators, plan_indicators
 from reports.tables import BlockResultTable, NumberColumn, RateWithStatusColumn, StatusColumn
-from reports.views.common import chosen_period, dashboard_filter, export_if_asked, plan_from_url
+from reports.views.common import (
+    cached_dashboard,
+    chosen_period,
+    dashboard_filter,
+    export_if_asked,
+    plan_from_url,
+    render_dashboard,
+)
 from reports.views.national import summary_row
 
 FILTERS = ("fiscal_year", "half", "stage", "status")
@@ -65,6 +72,9 @@ class RegionSummaryTable(BlockResultTable):
 def block(request, plan_number: int, block_code: str):
     plan = plan_from_url(plan_number)
     block = get_object_or_404(Block, code=block_code)
+    cached = cached_dashboard(request)
+    if cached:
+        return cached
     today = timezone.localdate()
     indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, block=block)
     filters = dashboard_filter(request, plan, indicators, today, only=FILTERS)
@@ -97,7 +107,7 @@ def block(request, plan_number: int, block_code: str):
     exported = export_if_asked(request, tables_, filename)
     if exported:
         return exported
-    return render(
+    return render_dashboard(
         request,
         "reports/block.html",
         {
@@ -118,6 +128,9 @@ def block(request, plan_number: int, block_code: str):
 def region(request, plan_number: int, region_code: str):
     plan = plan_from_url(plan_number)
     region = get_object_or_404(Region.objects.select_related("block", "prefecture"), code=region_code)
+    cached = cached_dashboard(request)
+    if cached:
+        return cached
     today = timezone.localdate()
     indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, region=region)
     filters = dashboard_filter(request, plan, indicators, today, only=FILTERS)
@@ -132,7 +145,7 @@ def region(request, plan_number: int, region_code: str):
     exported = export_if_asked(request, tables_, filename)
     if exported:
         return exported
-    return render(
+    return render_dashboard(
         request,
         "reports/region.html",
         {

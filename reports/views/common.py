@@ -3,10 +3,14 @@
 import datetime
 from dataclasses import dataclass
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
 
 from plans.fiscal import fiscal_year_label
 from plans.models import Plan
+from reports import caching
 from reports.exports import export_response, requested_format
 from reports.filters import IndicatorFilter
 from reports.selectors import default_fiscal_year
@@ -52,3 +56,48 @@ def export_if_asked(request, tables: dict, filename: str):
     if table is None:
         return None
     return export_response(table, file_format=file_format, filename=f"{filename}_{name}")
+
+
+# --- cached pages --------------------------------------------------------------------------------
+# A dashboard is the same for everyone who may read it, except the header (user name, menu, log-out
+# form with its CSRF token) and messages: those are markers in the cached HTML, filled per request.
+USER_AREA = "<!--portal:user-area-->"
+MESSAGES = "<!--portal:messages-->"
+
+
+def audience(request) -> str:
+    """What decides which figures a page shows. Every role reads the same approved figures today;
+    anything that makes pages differ between users must be part of this."""
+    return "approved"
+
+
+def dashboard_key(request) -> str:
+    """Computed once per request (it reads the data version), so a page is stored under the version
+    it was read at: a change meanwhile bumps the version and the entry is never served."""
+    if not hasattr(request, "_dashboard_key"):
+        # today: the default year and milestone statuses depend on the date
+        request._dashboard_key = caching.page_key(
+            "page", request.get_full_path(), timezone.localdate().isoformat(), audience(request)
+        )
+    return request._dashboard_key
+
+
+def cached_dashboard(request) -> HttpResponse | None:
+    """The page from the cache with this user's header filled in, or None to compute it."""
+    if requested_format(request):
+        return None
+    html = caching.get(dashboard_key(request))
+    return None if html is None else HttpResponse(personalised(html, request))
+
+
+def render_dashboard(request, template: str, context: dict) -> HttpResponse:
+    """Render, keep the shared part in the cache, answer with this user's header."""
+    html = render_to_string(template, {**context, "cached_layout": True}, request=request)
+    caching.put(dashboard_key(request), html)
+    return HttpResponse(personalised(html, request))
+
+
+def personalised(html: str, request) -> str:
+    user_area = render_to_string("_user_area.html", request=request)
+    messages = render_to_string("_messages.html", request=request)
+    return html.replace(USER_AREA, user_area, 1).replace(MESSAGES, messages, 1)

@@ -3,7 +3,6 @@ documents' reported totals (報告値), and the indicators one plan continues fr
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from plans.models import ReportedResult
 from reports.comparison import compare_plans, last_actual
 from reports.formatting import display_number, display_percent, plain_number
 from reports.tables import NumberColumn, PercentColumn
-from reports.views.common import export_if_asked
+from reports.views.common import cached_dashboard, export_if_asked, render_dashboard
 from reports.views.indicator import last_actual_label, plan_label
 from reports.views.national import indicator_title
 
@@ -23,6 +22,9 @@ COMPUTED, REPORTED = "算出", "報告値"
 
 @login_required
 def compare(request):
+    cached = cached_dashboard(request)
+    if cached:
+        return cached
     comparison = compare_plans(as_of=timezone.localdate())
     plans = comparison.plans
     tables_ = {
@@ -33,7 +35,7 @@ def compare(request):
     exported = export_if_asked(request, tables_, "plans_compare")
     if exported:
         return exported
-    return render(
+    return render_dashboard(
         request,
         "reports/compare.html",
         {

@@ -4,11 +4,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
 from kpis.achievement import BASELINE, CUM, CUMULATIVE, CY, H1, H2, MILESTONE, NO_TARGET, PER_YEAR
+from kpis.models import Indicator
 from plans.fiscal import calendar_year_label, fiscal_year_label
 from reports import charts
 from reports.comparison import (
@@ -23,7 +24,7 @@ from reports.comparison import (
 )
 from reports.formatting import display_number
 from reports.tables import NumberColumn, PercentColumn, StatusColumn
-from reports.views.common import export_if_asked
+from reports.views.common import cached_dashboard, export_if_asked, render_dashboard
 from reports.views.national import indicator_title
 
 ON_TRACK = {True: "順調", False: "遅れ"}
@@ -32,6 +33,10 @@ HALF_LABELS = {H1: "上期", H2: "下期"}
 
 @login_required
 def indicator(request, indicator_id: int):
+    get_object_or_404(Indicator.objects.only("pk"), pk=indicator_id)  # 404 before the cache
+    cached = cached_dashboard(request)
+    if cached:
+        return cached
     indicator = get_object_or_404(indicators_for_page(), pk=indicator_id)
     today = timezone.localdate()
     calendar = is_calendar_year(indicator)
@@ -49,7 +54,7 @@ def indicator(request, indicator_id: int):
     exported = export_if_asked(request, tables_, f"indicator_{indicator.pk}")
     if exported:
         return exported
-    return render(
+    return render_dashboard(
         request,
         "reports/indicator.html",
         {

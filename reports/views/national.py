@@ -1,7 +1,6 @@
 """/dashboard/<plan>/: central KPIs year by year, and regional results per block with the nation's total."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,12 +10,22 @@ from regions.models import Block
 from reports import charts
 from reports.selectors import block_summaries, judge_indicators, plan_indicators, reported_results
 from reports.tables import BlockResultTable, central_kpi_table
-from reports.views.common import chosen_period, dashboard_filter, export_if_asked, plan_from_url
+from reports.views.common import (
+    cached_dashboard,
+    chosen_period,
+    dashboard_filter,
+    export_if_asked,
+    plan_from_url,
+    render_dashboard,
+)
 
 
 @login_required
 def national(request, plan_number: int):
     plan = plan_from_url(plan_number)
+    cached = cached_dashboard(request)
+    if cached:
+        return cached
     today = timezone.localdate()
     filters = dashboard_filter(
         request, plan, plan_indicators(plan), today, only=("fiscal_year", "half", "core_only")
@@ -45,7 +54,7 @@ def national(request, plan_number: int):
     if exported:
         return exported
     tables["blocks"].order_by = request.GET.get("sort")
-    return render(
+    return render_dashboard(
         request,
         "reports/national.html",
         {

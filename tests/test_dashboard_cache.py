@@ -1,0 +1,90 @@
+"""Dashboards are cached for everyone, but each user gets their own header, and a committed change to
+the data is on the next page view."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+
+from kpis.models import Actual
+from regions.demo import create_demo_users
+
+URL = "/dashboard/2/"
+
+
+@pytest.fixture
+def users(db):
+    create_demo_users()
+    return {name: User.objects.get(username=name) for name in ("demo-viewer", "demo-jpo")}
+
+
+def page_as(client, user, url=URL) -> str:
+    client.force_login(user)
+    return client.get(url).content.decode()
+
+
+def csrf_token_in(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+
+def test_a_page_cached_for_one_user_shows_the_next_user_their_own_header(client, users):
+    first = page_as(client, users["demo-viewer"])
+    client.logout()
+    second = page_as(client, users["demo-jpo"])
+    assert "<span>demo-viewer</span>" in first and "<span>demo-jpo</span>" not in first
+    assert "<span>demo-jpo</span>" in second and "<span>demo-viewer</span>" not in second
+    # central staff see the admin link, the viewer does not: the header is never shared
+    assert 'href="/admin/"' in second and 'href="/admin/"' not in first
+    assert csrf_token_in(first) != csrf_token_in(second)
+    assert "<!--portal:" not in second
+
+
+def test_a_committed_change_to_a_figure_shows_on_the_next_view(
+    client, users, django_capture_on_commit_callbacks
+):
+    before = page_as(client, users["demo-viewer"], URL + "?_export=csv&table=central")
+    assert "267,107" in before.replace('"', "")  # 003 I-2(2)①1)i): 267社 (107%)
+    page_as(client, users["demo-viewer"])  # cached now
+    actual = Actual.objects.get(indicator__kpi__plan__number=2, indicator__kpi__code="C01", year=2020)
+    with django_capture_on_commit_callbacks(execute=True):
+        actual.value = 300
+        actual.save()
+    page = page_as(client, users["demo-viewer"])
+    assert ">300<" in page and "120%" in page  # 300 ÷ 250
+
+
+def test_an_uncommitted_change_does_not_change_the_version(client, users):
+    page_as(client, users["demo-viewer"])
+    actual = Actual.objects.get(indicator__kpi__plan__number=2, indicator__kpi__code="C01", year=2020)
+    actual.value = 300
+    actual.save()  # inside the test's transaction: never committed, so the cached page stands
+    assert ">267<" in page_as(client, users["demo-viewer"])
+
+
+def test_exports_are_computed_every_time_not_served_from_the_page_cache(client, users):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(users["demo-viewer"])
+    client.get(URL)
+    client.get(URL + "?_export=csv&table=central")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL + "?_export=csv&table=central")
+    assert response["Content-Type"].startswith("text/csv")
+    assert any('"kpis_actual"' in q["sql"] for q in queries.captured_queries)
+    assert not any(
+        '"portal_cache"' in q["sql"] and "dashboard:" in q["sql"] for q in queries.captured_queries
+    )
+
+
+def test_many_changes_in_one_transaction_bump_the_version_once(db, django_capture_on_commit_callbacks):
+    from reports.caching import data_version
+
+    before = data_version()
+    actuals = Actual.objects.filter(indicator__kpi__plan__number=2, indicator__kpi__code__startswith="C")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for actual in actuals:
+            actual.save()
+    assert actuals.count() > 10
+    assert len(callbacks) == 1
+    assert data_version() == before + 1
