@@ -623,6 +623,10 @@ class FigureResource(NaturalKeyResource):
             )
 
 
+# The natural key and value of a figure, first in both the target and the actual files.
+FIGURE_FIELDS = ("plan", "kpi_code", "region_code", "indicator_code", "period", "year", "start_year", "value")
+
+
 class TargetResource(FigureResource):
     baseline_value = Field("baseline_value", "baseline_value", DecimalCell("基準値"))
     baseline_year = Field("baseline_year", "baseline_year", YearCell("基準年度"))
@@ -634,14 +638,7 @@ class TargetResource(FigureResource):
     class Meta(NaturalKeyResource.Meta):
         model = Target
         fields = (
-            "plan",
-            "kpi_code",
-            "region_code",
-            "indicator_code",
-            "period",
-            "year",
-            "start_year",
-            "value",
+            *FIGURE_FIELDS,
             "baseline_value",
             "baseline_year",
             "is_minimum",
@@ -656,18 +653,7 @@ class ActualResource(FigureResource):
 
     class Meta(NaturalKeyResource.Meta):
         model = Actual
-        fields = (
-            "plan",
-            "kpi_code",
-            "region_code",
-            "indicator_code",
-            "period",
-            "year",
-            "start_year",
-            "value",
-            "note",
-            "source",
-        )
+        fields = (*FIGURE_FIELDS, "note", "source")
 
 
 RESOURCES: dict[str, type[NaturalKeyResource]] = {

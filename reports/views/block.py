@@ -68,6 +68,16 @@ class RegionSummaryTable(BlockResultTable):
         orderable = False
 
 
+def judged_regional(request, plan, **scope):
+    """The filters, the period they chose, and the judged regional indicators of a block or region."""
+    today = timezone.localdate()
+    indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, **scope)
+    filters = dashboard_filter(request, plan, indicators, today, only=FILTERS)
+    period = chosen_period(filters, plan, today)
+    results = judge_indicators(filters.qs, fiscal_year=period.fiscal_year, half=period.half, as_of=today)
+    return filters, period, results
+
+
 @login_required
 def block(request, plan_number: int, block_code: str):
     plan = plan_from_url(plan_number)
@@ -75,11 +85,7 @@ def block(request, plan_number: int, block_code: str):
     cached = cached_dashboard(request)
     if cached:
         return cached
-    today = timezone.localdate()
-    indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, block=block)
-    filters = dashboard_filter(request, plan, indicators, today, only=FILTERS)
-    period = chosen_period(filters, plan, today)
-    results = judge_indicators(filters.qs, fiscal_year=period.fiscal_year, half=period.half, as_of=today)
+    filters, period, results = judged_regional(request, plan, block=block)
     kpis = block_kpis(plan, block)
     sections = group_results(
         block_regions(block),
@@ -131,11 +137,7 @@ def region(request, plan_number: int, region_code: str):
     cached = cached_dashboard(request)
     if cached:
         return cached
-    today = timezone.localdate()
-    indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, region=region)
-    filters = dashboard_filter(request, plan, indicators, today, only=FILTERS)
-    period = chosen_period(filters, plan, today)
-    results = judge_indicators(filters.qs, fiscal_year=period.fiscal_year, half=period.half, as_of=today)
+    filters, period, results = judged_regional(request, plan, region=region)
     kpis = region_kpis(plan, region)
     [results_of_region] = group_results([region], kpis, results, status=filters.choice("status"))
     section = region_section(plan, period, results_of_region, table_name="indicators")
