@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "import_export",
+    "simple_history",
     "regions",
     "plans",
     "kpis",
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Records who made each change in the history tables (django-simple-history).
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
 ROOT_URLCONF = "chizai_portal.urls"
@@ -81,6 +84,8 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+# Every request that writes is one transaction: a failed validation or an error half-way changes nothing.
+DATABASES["default"]["ATOMIC_REQUESTS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -130,3 +135,18 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # Formula escaping (= + - @ tab CR) is done by kpis.export's own CSV/XLSX formats; the library's
 # setting only strips "=" and turns numbers into text, so it stays off.
+
+# E-mail (reminders): printed to the console unless an SMTP server is configured.
+EMAIL_HOST = env_str("EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(env_str("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_str("EMAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chizai-portal@localhost")
+# The portal's address in e-mails (reminders link to the report page).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

@@ -5,9 +5,12 @@ One KPI text can hold several numeric indicators ("セミナーを年6回…伴�
 targets and actuals belong to the indicator.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.models import Plan
 from regions.models import Region
@@ -119,6 +122,7 @@ class Kpi(models.Model):
     source = models.CharField(_("出典"), max_length=200, blank=True)
 
     objects = KpiManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan__number", "level", "region__order", "order", "code"]
@@ -193,6 +197,7 @@ class Indicator(models.Model):
     note = models.TextField(_("注記"), blank=True)
 
     objects = IndicatorManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["kpi__plan__number", "kpi__order", "order", "code"]
@@ -294,6 +299,8 @@ class Target(Figure):
     is_minimum = models.BooleanField(_("以上（下限目標）"), default=False)
     due_date = models.DateField(_("期限"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta(Figure.Meta):
         verbose_name = _("目標")
         verbose_name_plural = _("目標")
@@ -315,6 +322,8 @@ class Actual(Figure):
     )
     achieved_on = models.DateField(_("達成日"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta(Figure.Meta):
         verbose_name = _("実績")
         verbose_name_plural = _("実績")
@@ -322,3 +331,49 @@ class Actual(Figure):
 
     def __str__(self):
         return f"{self.indicator.name} {self.get_period_display()} {self.year}: {self.value}"
+
+
+class Revision(models.Model):
+    """A revision of a KPI's text or of an indicator's target (3rd plan III-3: a KPI may be revised
+    when the prefecture's vision changes), with its reason and the fiscal year it takes effect from.
+    The figures themselves change through kpis/revisions.py; this row is what the liaison meeting reads.
+    """
+
+    kpi = models.ForeignKey(Kpi, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("KPI"))
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="revisions",
+        verbose_name=_("指標"),
+        help_text=_("目標値の改定のとき"),
+    )
+    effective_fiscal_year = models.PositiveSmallIntegerField(_("適用開始年度"))
+    reason = models.TextField(_("改定理由"))
+    old_text = models.TextField(_("改定前のKPI本文"), blank=True)
+    new_text = models.TextField(_("改定後のKPI本文"), blank=True)
+    old_value = models.DecimalField(_("改定前の目標値"), max_digits=14, decimal_places=2, null=True, blank=True)
+    new_value = models.DecimalField(_("改定後の目標値"), max_digits=14, decimal_places=2, null=True, blank=True)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("改定者"),
+    )
+    revised_at = models.DateTimeField(_("改定日時"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-revised_at", "-pk"]
+        verbose_name = _("KPI・目標の改定")
+        verbose_name_plural = _("KPI・目標の改定")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="revision_has_reason"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kpi} {self.effective_fiscal_year}年度〜"

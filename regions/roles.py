@@ -14,6 +14,9 @@ ROLE_LABELS = {
     VIEWER: _("閲覧者（地域連絡会議参加者）"),
 }
 
+# A user in several groups acts with the first of them.
+ROLE_PRECEDENCE = [CENTRAL_STAFF, BUREAU_STAFF, PREFECTURE_OFFICER, VIEWER]
+
 # Apps whose data central staff manage through the admin.
 CENTRAL_STAFF_APPS = ["plans", "kpis", "regions", "reports"]
 

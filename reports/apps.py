@@ -9,10 +9,11 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Target
+        from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
         from plans.models import BasicPolicy, Measure, Plan, ReportedResult
         from regions.models import Block, Region
         from reports.caching import bump_data_version
+        from reports.models import ProgressReport, ReportEntry
 
         for model in (
             Actual,
@@ -26,6 +27,10 @@ class ReportsConfig(AppConfig):
             ReportedResult,
             Block,
             Region,
+            Revision,
+            # submitted reports are shown as 速報 on the dashboards
+            ProgressReport,
+            ReportEntry,
         ):
             post_save.connect(
                 bump_data_version, sender=model, dispatch_uid=f"dashboard-version-save-{model.__name__}"

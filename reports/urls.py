@@ -1,14 +1,38 @@
-from django.urls import path
+from django.urls import path, register_converter
 
-from reports.views import block, compare, home, indicator, national
+from reports.converters import EntryPeriodConverter, HalfConverter
+from reports.views import block, board, central, compare, home, indicator, national, periods, progress, revisions
+
+register_converter(HalfConverter, "half")
+register_converter(EntryPeriodConverter, "entry_period")
 
 app_name = "reports"
 
+REPORT = "progress/<str:region_code>/<int:fiscal_year>/<half:half>/"
+
 urlpatterns = [
+    # dashboards (approved figures; 速報 adds submitted ones for those who may see them)
     path("dashboard/", home.current_plan_dashboard, name="current"),
     path("dashboard/compare/", compare.compare, name="compare"),
     path("dashboard/<int:plan_number>/", national.national, name="national"),
     path("dashboard/<int:plan_number>/blocks/<slug:block_code>/", block.block, name="block"),
+    path(
+        "dashboard/<int:plan_number>/blocks/<slug:block_code>/revisions/",
+        revisions.block_revisions,
+        name="block_revisions",
+    ),
     path("dashboard/<int:plan_number>/regions/<str:region_code>/", block.region, name="region"),
     path("kpis/<int:indicator_id>/", indicator.indicator, name="indicator"),
+    path("kpis/<int:indicator_id>/revise/", revisions.revise, name="revise"),
+    # half-year progress reports
+    path("progress/", progress.index, name="progress_index"),
+    path("progress/periods/", periods.periods, name="periods"),
+    path("progress/periods/<int:period_id>/lock/", periods.lock, name="period_lock"),
+    path("progress/status/", board.status_board, name="status_board"),
+    path(REPORT, progress.report, name="progress_report"),
+    path(REPORT + "review/", progress.review, name="progress_review"),
+    path(REPORT + "reopen/", progress.reopen, name="progress_reopen"),
+    # central KPIs' actuals, entered by central staff
+    path("central/", central.index, name="central_index"),
+    path("central/<int:plan_number>/<int:fiscal_year>/<entry_period:period>/", central.entry, name="central_entry"),
 ]
