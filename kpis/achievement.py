@@ -88,6 +88,8 @@ class ActualFigure:
     year: int
     value: Decimal
     achieved_on: datetime.date | None = None
+    # 速報: a submitted figure not yet approved (the engine judges it like any other; pages mark it)
+    preliminary: bool = False
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from import_export.forms import ExportForm
 from import_export.results import RowResult
 
 from kpis.importing import CsvFile, UnreadableFile, XlsxFile, import_dataset, line_errors
-from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Target
+from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
 from kpis.resources import ActualResource, FileKind, KpiResource, TargetResource
 
 
@@ -183,3 +183,23 @@ class ActualAdmin(FigureAdmin):
     file_kind = FileKind.ACTUALS
     resource_classes = [ActualResource]
     list_display = ["kpi_code", "indicator", "period", "year", "value", "achieved_on"]
+
+
+@admin.register(Revision)
+class RevisionAdmin(admin.ModelAdmin):
+    """Revisions are made on the portal's revise page, which also changes the figures; here they are
+    read (an administrator may correct a reason)."""
+
+    list_display = [
+        "kpi",
+        "indicator",
+        "effective_fiscal_year",
+        "old_value",
+        "new_value",
+        "revised_by",
+        "revised_at",
+    ]
+    list_filter = ["kpi__plan", "kpi__region__block", "effective_fiscal_year"]
+    list_select_related = ["kpi__plan", "kpi__region", "indicator", "revised_by"]
+    search_fields = ["kpi__code", "kpi__title", "reason"]
+    raw_id_fields = ["kpi", "indicator"]

@@ -49,7 +49,12 @@ def actual_figure(actual: Actual) -> ActualFigure:
     )
 
 
-def figures_of(indicator: Indicator) -> IndicatorFigures:
+def figures_of(indicator: Indicator, preliminary: tuple[ActualFigure, ...] = ()) -> IndicatorFigures:
+    """The engine's inputs; `preliminary` figures (速報) stand in for approved ones of the same period."""
+    actuals = tuple(actual_figure(a) for a in indicator.actuals.all())
+    if preliminary:
+        replaced = {(figure.period, figure.year) for figure in preliminary}
+        actuals = tuple(a for a in actuals if (a.period, a.year) not in replaced) + tuple(preliminary)
     return IndicatorFigures(
         rules=Rules(
             target_shape=indicator.target_shape,
@@ -58,7 +63,7 @@ def figures_of(indicator: Indicator) -> IndicatorFigures:
         ),
         # .all() reads the prefetched rows; a filter() would query again.
         targets=tuple(target_figure(t) for t in indicator.targets.all()),
-        actuals=tuple(actual_figure(a) for a in indicator.actuals.all()),
+        actuals=actuals,
         plan_start_year=indicator.kpi.plan.start_fiscal_year,
     )
 

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from regions.models import Affiliation, Block, Region
+from regions.roles import ROLE_LABELS
 
 
 class RegionInline(admin.TabularInline):
@@ -30,3 +34,43 @@ class AffiliationAdmin(admin.ModelAdmin):
     list_filter = ["block"]
     list_select_related = ["user", "block", "region"]
     autocomplete_fields = ["region"]
+
+
+class AffiliationInline(admin.StackedInline):
+    model = Affiliation
+    fields = ["block", "region"]
+    autocomplete_fields = ["region"]
+    extra = 0
+    max_num = 1
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    """Central staff assign users to a role (group) and a block or region. Only administrators grant
+    administrator rights or single permissions, or touch administrators' accounts."""
+
+    inlines = [AffiliationInline]
+    list_display = ["username", "first_name", "email", "role_names", "affiliation", "is_active"]
+    list_select_related = ["affiliation__block", "affiliation__region"]
+
+    ADMIN_ONLY_FIELDS = ("is_superuser", "user_permissions")
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request).prefetch_related("groups")
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self.ADMIN_ONLY_FIELDS]})
+            for name, options in fieldsets
+        ]
+
+    @admin.display(description=_("役割"))
+    def role_names(self, user):
+        return "、".join(str(ROLE_LABELS.get(group.name, group.name)) for group in user.groups.all())

@@ -21,7 +21,19 @@ ROLE_PRECEDENCE = [CENTRAL_STAFF, BUREAU_STAFF, PREFECTURE_OFFICER, VIEWER]
 CENTRAL_STAFF_APPS = ["plans", "kpis", "regions", "reports"]
 
 
+# Central staff also manage users: who has which role, in which block or region.
+USER_MANAGEMENT = [("auth", "user", ("view", "add", "change")), ("auth", "group", ("view",))]
+
+
 def central_staff_permissions():
     from django.contrib.auth.models import Permission
+    from django.db.models import Q
 
-    return Permission.objects.filter(content_type__app_label__in=CENTRAL_STAFF_APPS)
+    user_management = Q(pk__in=[])
+    for app_label, model, actions in USER_MANAGEMENT:
+        user_management |= Q(
+            content_type__app_label=app_label,
+            content_type__model=model,
+            codename__in=[f"{action}_{model}" for action in actions],
+        )
+    return Permission.objects.filter(Q(content_type__app_label__in=CENTRAL_STAFF_APPS) | user_management)

@@ -32,6 +32,9 @@ class IndicatorFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label=_("達成状況"), choices=STATUS_CHOICES, method=_keep, empty_label=_("すべて")
     )
+    preliminary = django_filters.BooleanFilter(
+        label=_("速報（提出済み・未承認の報告）を含める"), method=_keep, widget=forms.CheckboxInput
+    )
     core_only = django_filters.BooleanFilter(
         label=_("基幹指標のみ"), method="filter_core_only", widget=forms.CheckboxInput
     )

@@ -71,6 +71,8 @@ class IndicatorResult:
     h1: Decimal | None
     h2: Decimal | None
     year_value: Decimal | None
+    # a submitted, not yet approved figure (速報) is part of what is shown
+    preliminary: bool = False
 
     @property
     def kpi(self) -> Kpi:
@@ -82,11 +84,18 @@ class IndicatorResult:
 
 
 def judge_indicators(
-    indicators: Iterable[Indicator], *, fiscal_year: int, half: str | None, as_of: datetime.date
+    indicators: Iterable[Indicator],
+    *,
+    fiscal_year: int,
+    half: str | None,
+    as_of: datetime.date,
+    preliminary: dict | None = None,
 ) -> list[IndicatorResult]:
+    """Judge each indicator; `preliminary` (indicator id → 速報 figures) stands in for approved ones."""
+    preliminary = preliminary or {}
     results = []
     for indicator in indicators:
-        figures = figures_of(indicator)
+        figures = figures_of(indicator, preliminary.get(indicator.pk, ()))
         aggregation = indicator.aggregation
         h1 = half_reading(figures.actuals, fiscal_year, H1, aggregation)
         h2 = (
@@ -95,20 +104,23 @@ def judge_indicators(
             else None
         )
         year = year_reading(figures.actuals, fiscal_year, aggregation)
+        result = achievement(
+            figures,
+            fiscal_year=fiscal_year,
+            half=half,
+            as_of=as_of,
+            thresholds=thresholds_of(indicator.kpi.plan),
+        )
+        shown = (*result.actuals_used, *(f for r in (h1, h2, year) if r for f in r.used))
         results.append(
             IndicatorResult(
                 indicator=indicator,
                 fiscal_year=fiscal_year,
-                result=achievement(
-                    figures,
-                    fiscal_year=fiscal_year,
-                    half=half,
-                    as_of=as_of,
-                    thresholds=thresholds_of(indicator.kpi.plan),
-                ),
+                result=result,
                 h1=h1.value if h1 else None,
                 h2=h2.value if h2 else None,
                 year_value=year.value if year else None,
+                preliminary=any(figure.preliminary for figure in shown),
             )
         )
     return results

@@ -32,6 +32,7 @@ from reports.views.common import (
     dashboard_filter,
     export_if_asked,
     plan_from_url,
+    preliminary_figures,
     render_dashboard,
 )
 from reports.views.national import summary_row
@@ -55,6 +56,8 @@ class IndicatorResultTable(tables.Table):
     rate = RateWithStatusColumn(verbose_name=_("達成率"), status_key="status")
     # shown inside the rate cell; a column of its own in exports
     status = StatusColumn(verbose_name=_("状況"), visible=False)
+    # only on pages that include submitted figures (速報)
+    basis = tables.Column(verbose_name=_("速報"), default="")
 
     class Meta:
         orderable = False
@@ -74,7 +77,13 @@ def judged_regional(request, plan, **scope):
     indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, **scope)
     filters = dashboard_filter(request, plan, indicators, today, only=FILTERS)
     period = chosen_period(filters, plan, today)
-    results = judge_indicators(filters.qs, fiscal_year=period.fiscal_year, half=period.half, as_of=today)
+    results = judge_indicators(
+        filters.qs,
+        fiscal_year=period.fiscal_year,
+        half=period.half,
+        as_of=today,
+        preliminary=preliminary_figures(request, plan, period),
+    )
     return filters, period, results
 
 
@@ -105,7 +114,7 @@ def block(request, plan_number: int, block_code: str):
     summary.append(summary_row(f"{block.name_ja}ブロック計", None, total, reported))
     tables_ = {
         "summary": RegionSummaryTable(summary),
-        "indicators": IndicatorResultTable(indicator_rows(row for s in sections for row in s.shown)),
+        "indicators": indicator_table(indicator_rows(row for s in sections for row in s.shown), period),
     }
     shown = [region_section(plan, period, s) for s in sections]
     tables_ |= {s["table_name"]: s["table"] for s in shown}
@@ -170,7 +179,7 @@ def region_section(plan, period, results: RegionResults, *, table_name: str | No
         "region": results.region,
         "table_name": table_name or f"region-{results.region.code}",
         # exported even when empty (a header row), drawn only with rows
-        "table": IndicatorResultTable(indicator_rows(results.shown), exclude=("region",)),
+        "table": indicator_table(indicator_rows(results.shown), period, exclude=("region",)),
         "chart": None,
     }
     if not results.shown:
@@ -202,9 +211,15 @@ def indicator_rows(results) -> list[dict]:
             "cumulative": cumulative_actual(row),
             "rate": row.result.rate,
             "status": row.result.status.value,
+            "basis": "速報" if row.preliminary else "",
         }
         for row in results
     ]
+
+
+def indicator_table(rows: list[dict], period, *, exclude: tuple[str, ...] = ()) -> IndicatorResultTable:
+    """The indicator table; its 速報 column only when the page includes submitted figures."""
+    return IndicatorResultTable(rows, exclude=exclude if period.preliminary else (*exclude, "basis"))
 
 
 def chart_points(results) -> list[dict]:

@@ -13,6 +13,7 @@ from plans.models import Plan
 from reports import caching
 from reports.exports import export_response, requested_format
 from reports.filters import IndicatorFilter
+from reports.preliminary import may_include_preliminary, scope_token, submitted_figures
 from reports.selectors import default_fiscal_year
 
 
@@ -20,6 +21,8 @@ from reports.selectors import default_fiscal_year
 class Period:
     fiscal_year: int
     half: str | None
+    # 速報: submitted figures not yet approved are included (only for those who may see them)
+    preliminary: bool = False
 
     @property
     def label(self) -> str:
@@ -35,7 +38,11 @@ def dashboard_filter(
     request, plan: Plan, queryset, today: datetime.date, only: tuple[str, ...]
 ) -> IndicatorFilter:
     return IndicatorFilter(
-        request.GET, plan=plan, default_year=default_fiscal_year(plan, today), queryset=queryset, only=only
+        request.GET,
+        plan=plan,
+        default_year=default_fiscal_year(plan, today),
+        queryset=queryset,
+        only=filter_names(request, only),
     )
 
 
@@ -43,7 +50,18 @@ def chosen_period(filters: IndicatorFilter, plan: Plan, today: datetime.date) ->
     return Period(
         fiscal_year=filters.choice("fiscal_year", default_fiscal_year(plan, today)),
         half=filters.choice("half"),
+        # the filter exists only for users who may see submitted reports (see `filter_names`)
+        preliminary="preliminary" in filters.filters and bool(filters.choice("preliminary")),
     )
+
+
+def filter_names(request, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The page's filters, with the 速報 option for users who may see some submitted reports."""
+    return (*names, "preliminary") if may_include_preliminary(request.user) else names
+
+
+def preliminary_figures(request, plan: Plan, period: Period) -> dict:
+    return submitted_figures(plan, request.user) if period.preliminary else {}
 
 
 def export_if_asked(request, tables: dict, filename: str):
@@ -66,9 +84,9 @@ MESSAGES = "<!--portal:messages-->"
 
 
 def audience(request) -> str:
-    """What decides which figures a page shows. Every role reads the same approved figures today;
-    anything that makes pages differ between users must be part of this."""
-    return "approved"
+    """What makes a page differ between users: which submitted reports (速報) they may see. Everyone
+    reads the same approved figures; the 速報 option and figures depend on the scope."""
+    return scope_token(request.user)
 
 
 def dashboard_key(request) -> str:

@@ -16,6 +16,7 @@ from reports.views.common import (
     dashboard_filter,
     export_if_asked,
     plan_from_url,
+    preliminary_figures,
     render_dashboard,
 )
 
@@ -40,7 +41,11 @@ def national(request, plan_number: int):
         for year in plan.fiscal_years
     }
     regional_results = judge_indicators(
-        regional, fiscal_year=period.fiscal_year, half=period.half, as_of=today
+        regional,
+        fiscal_year=period.fiscal_year,
+        half=period.half,
+        as_of=today,
+        preliminary=preliminary_figures(request, plan, period),
     )
     reported = list(reported_results(plan, period.fiscal_year))
     summaries, national_tally = block_summaries(Block.objects.all(), regional_results, reported)
