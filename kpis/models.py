@@ -353,8 +353,12 @@ class Revision(models.Model):
     reason = models.TextField(_("改定理由"))
     old_text = models.TextField(_("改定前のKPI本文"), blank=True)
     new_text = models.TextField(_("改定後のKPI本文"), blank=True)
-    old_value = models.DecimalField(_("改定前の目標値"), max_digits=14, decimal_places=2, null=True, blank=True)
-    new_value = models.DecimalField(_("改定後の目標値"), max_digits=14, decimal_places=2, null=True, blank=True)
+    old_value = models.DecimalField(
+        _("改定前の目標値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    new_value = models.DecimalField(
+        _("改定後の目標値"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     revised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -370,9 +374,7 @@ class Revision(models.Model):
         verbose_name = _("KPI・目標の改定")
         verbose_name_plural = _("KPI・目標の改定")
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(reason=""), name="revision_has_reason"
-            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="revision_has_reason"),
         ]
 
     def __str__(self):

@@ -31,7 +31,9 @@ def parse_figure(raw: str | None, measure: str, *, label: str = "値") -> Decima
     except InvalidOperation:
         value = None
     if value is None or not value.is_finite():
-        raise ValidationError(f"{label}「{raw}」は数値ではありません。半角または全角の数字で入力してください。")
+        raise ValidationError(
+            f"{label}「{raw}」は数値ではありません。半角または全角の数字で入力してください。"
+        )
     if value < 0:
         raise ValidationError(f"{label}に負の値は入力できません。")
     if value > LARGEST:

@@ -148,4 +148,3 @@ def may_revise_kpi(user, kpi) -> bool:
     if access.is_central:
         return True
     return access.is_bureau and kpi.region_id is not None and kpi.region.block_id == access.block_id
-

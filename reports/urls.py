@@ -1,7 +1,18 @@
 from django.urls import path, register_converter
 
 from reports.converters import EntryPeriodConverter, HalfConverter
-from reports.views import block, board, central, compare, home, indicator, national, periods, progress, revisions
+from reports.views import (
+    block,
+    board,
+    central,
+    compare,
+    home,
+    indicator,
+    national,
+    periods,
+    progress,
+    revisions,
+)
 
 register_converter(HalfConverter, "half")
 register_converter(EntryPeriodConverter, "entry_period")
@@ -34,5 +45,9 @@ urlpatterns = [
     path(REPORT + "reopen/", progress.reopen, name="progress_reopen"),
     # central KPIs' actuals, entered by central staff
     path("central/", central.index, name="central_index"),
-    path("central/<int:plan_number>/<int:fiscal_year>/<entry_period:period>/", central.entry, name="central_entry"),
+    path(
+        "central/<int:plan_number>/<int:fiscal_year>/<entry_period:period>/",
+        central.entry,
+        name="central_entry",
+    ),
 ]
