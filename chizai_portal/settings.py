@@ -150,3 +150,6 @@ EMAIL_USE_TLS = env_str("EMAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chizai-portal@localhost")
 # The portal's address in e-mails (reminders link to the report page).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
+# History records keep the whole reason (a return comment or a revision's reason can be long).
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

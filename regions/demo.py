@@ -9,6 +9,7 @@ from regions import roles
 from regions.models import Affiliation, Block, Region
 
 DEMO_PASSWORD = "demo"
+DEMO_EMAIL_DOMAIN = "example.go.jp"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ def create_demo_users() -> list[DemoUser]:
     for demo in DEMO_USERS:
         user, _created = User.objects.get_or_create(username=demo.username)
         user.first_name = demo.description
+        user.email = f"{demo.username}@{DEMO_EMAIL_DOMAIN}"
         user.is_staff = demo.is_admin or demo.role == roles.CENTRAL_STAFF
         user.is_superuser = demo.is_admin
         user.set_password(DEMO_PASSWORD)

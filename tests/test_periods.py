@@ -1,0 +1,203 @@
+"""/progress/periods/: central staff open reporting periods and close or reopen them."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+
+from plans.models import Plan
+from regions.demo import create_demo_users
+from regions.models import Region
+from reports import workflow
+from reports.demo import open_demo_period
+from reports.models import ProgressReport, ReportingPeriod
+
+URL = reverse("reports:periods")
+
+
+@pytest.fixture
+def users(db):
+    create_demo_users()
+    return {user.username: user for user in User.objects.filter(username__startswith="demo-")}
+
+
+@pytest.fixture
+def period(db):
+    return open_demo_period()
+
+
+def login(client, users, username):
+    client.force_login(users[username])
+    return client
+
+
+def posted(**overrides):
+    data = {
+        "plan": str(Plan.objects.get(number=2).pk),
+        "fiscal_year": "2021",
+        "half": "h2",
+        "deadline": "2022-04-30",
+    }
+    data.update(overrides)
+    return data
+
+
+# --- the list -------------------------------------------------------------------------------------
+
+
+def test_central_staff_see_every_period_with_its_reports_per_state(client, users, period):
+    officer = users["demo-pref-14"]
+    workflow.submit(officer, workflow.report_of(period, Region.objects.get(code="14")), version=1)
+    workflow.report_of(period, Region.objects.get(code="11"))
+    locked = workflow.open_period(
+        users["demo-jpo"], plan=period.plan, fiscal_year=2021, half="h1", deadline=datetime.date(2021, 10, 31)
+    )
+    workflow.set_period_locked(users["demo-jpo"], locked, True)
+
+    response = login(client, users, "demo-jpo").get(URL)
+
+    assert response.status_code == 200
+    rows = {row["period"].pk: row for row in response.context["rows"]}
+    assert set(rows) == {period.pk, locked.pk}
+    # 未着手, 作成中, 提出済み, 差戻し, 承認済み
+    expected_regions = (
+        Region.objects.filter(kpis__plan=period.plan, kpis__level="regional").distinct().count()
+    )
+    assert rows[period.pk]["counts"] == [expected_regions - 2, 1, 1, 0, 0]
+    assert rows[locked.pk]["counts"] == [expected_regions, 0, 0, 0, 0]
+    assert rows[period.pk]["lock_label"] == "受付中"
+    assert rows[locked.pk]["lock_label"] == "受付終了"
+    html = response.content.decode()
+    assert "第2次地域知財活性化行動計画" in html or period.plan.name in html
+    assert "受付を終了する" in html and "受付を再開する" in html
+    assert f"{period.deadline.year}年{period.deadline.month}月{period.deadline.day}日" in html
+    assert '<label for="id_deadline">' in html and 'type="date"' in html
+
+
+@pytest.mark.parametrize("username", ["demo-bureau-kanto", "demo-pref-14", "demo-viewer"])
+def test_other_roles_may_not_open_the_page_nor_open_a_period(client, users, period, username):
+    login(client, users, username)
+    assert client.get(URL).status_code == 403
+    response = client.post(URL, posted())
+    assert response.status_code == 403
+    assert "中央（特許庁・INPIT）" in response.content.decode()
+    assert ReportingPeriod.objects.count() == 1
+
+
+def test_anonymous_users_are_sent_to_log_in(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+# --- opening a period -----------------------------------------------------------------------------
+
+
+def test_central_staff_open_a_period(client, users, period):
+    response = login(client, users, "demo-jpo").post(URL, posted(), follow=True)
+
+    opened = ReportingPeriod.objects.get(plan__number=2, fiscal_year=2021, half="h2")
+    assert opened.deadline == datetime.date(2022, 4, 30)
+    assert opened.opened_by == users["demo-jpo"]
+    assert not opened.is_locked
+    assert opened.history.get().history_change_reason == "報告期間の開設"
+    assert response.redirect_chain[-1][0] == URL
+    assert "を開設しました" in response.content.decode()
+
+
+def test_a_year_in_full_width_digits_is_accepted(client, users, db):
+    response = login(client, users, "demo-jpo").post(URL, posted(fiscal_year="２０２０", half="h1"))
+    assert response.status_code == 302
+    assert ReportingPeriod.objects.filter(plan__number=2, fiscal_year=2020, half="h1").exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"fiscal_year": "令和3"}, "fiscal_year", "年度は数字で入力してください"),
+        ({"fiscal_year": ""}, "fiscal_year", "年度を入力してください"),
+        ({"deadline": ""}, "deadline", "提出期限を入力してください"),
+        ({"deadline": "2022-13-40"}, "deadline", "提出期限は日付"),
+        ({"half": "h3"}, "half", "上期か下期を選んでください"),
+        ({"plan": "999999"}, "plan", "選ばれた行動計画がありません"),
+        ({"fiscal_year": "2019"}, "fiscal_year", "2019年度は第2次"),
+        ({"fiscal_year": "2023"}, "fiscal_year", "期間（2020〜2022年度）外です"),
+        ({"fiscal_year": "2022", "half": "h1"}, None, "この報告期間は既に開設されています"),
+    ],
+)
+def test_bad_input_is_refused_with_a_message_and_nothing_is_created(
+    client, users, period, overrides, field, message
+):
+    response = login(client, users, "demo-jpo").post(URL, posted(**overrides))
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert 'role="alert"' in html
+    form = response.context["form"]
+    errors = form.errors.get(field or "__all__")
+    assert errors and message in errors[0]
+    assert ReportingPeriod.objects.count() == 1  # only the demo period
+    assert ReportingPeriod.objects.get().deadline == period.deadline
+
+
+# --- closing and reopening ------------------------------------------------------------------------
+
+
+def test_central_staff_close_and_reopen_a_period(client, users, period):
+    lock_url = reverse("reports:period_lock", args=[period.pk])
+    login(client, users, "demo-jpo")
+
+    response = client.post(lock_url, {"locked": "1"}, follow=True)
+    period.refresh_from_db()
+    assert period.is_locked
+    assert response.redirect_chain[-1][0] == URL
+    assert "受付を終了しました" in response.content.decode()
+
+    response = client.post(lock_url, {"locked": "0"}, follow=True)
+    period.refresh_from_db()
+    assert not period.is_locked
+    assert "受付を再開しました" in response.content.decode()
+    assert [r.history_change_reason for r in period.history.order_by("history_date")][-2:] == [
+        "受付終了",
+        "受付再開",
+    ]
+
+
+def test_a_closed_period_refuses_submissions(client, users, period):
+    login(client, users, "demo-jpo").post(reverse("reports:period_lock", args=[period.pk]), {"locked": "1"})
+    report = workflow.report_of(ReportingPeriod.objects.get(pk=period.pk), Region.objects.get(code="14"))
+    with pytest.raises(workflow.WorkflowError, match="受付を終了"):
+        workflow.submit(users["demo-pref-14"], report, version=report.version)
+    assert ProgressReport.objects.get(pk=report.pk).state == "draft"
+
+
+@pytest.mark.parametrize("value", ["", "yes", "2"])
+def test_a_bad_lock_value_changes_nothing(client, users, period, value):
+    response = login(client, users, "demo-jpo").post(
+        reverse("reports:period_lock", args=[period.pk]), {"locked": value}
+    )
+    assert response.status_code == 400
+    assert "指定が正しくありません" in response.content.decode()
+    period.refresh_from_db()
+    assert not period.is_locked
+
+
+@pytest.mark.parametrize("username", ["demo-bureau-kanto", "demo-pref-14", "demo-viewer"])
+def test_only_central_staff_close_a_period(client, users, period, username):
+    response = login(client, users, username).post(
+        reverse("reports:period_lock", args=[period.pk]), {"locked": "1"}
+    )
+    assert response.status_code == 403
+    period.refresh_from_db()
+    assert not period.is_locked
+
+
+def test_closing_is_post_only_and_an_unknown_period_is_404(client, users, period):
+    login(client, users, "demo-jpo")
+    assert client.get(reverse("reports:period_lock", args=[period.pk])).status_code == 405
+    assert (
+        client.post(reverse("reports:period_lock", args=[period.pk + 1000]), {"locked": "1"}).status_code
+        == 404
+    )

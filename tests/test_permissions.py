@@ -1,0 +1,178 @@
+"""The permission matrix: every named URL of the portal × every role × GET and POST.
+
+The URL names come from the URL configuration itself, so a new page without a rule here fails the
+suite. The Django admin has its own permission system (staff flag, model permissions) and is tested
+in test_admin_pages.py.
+
+Status codes: 200 the page; 302 a redirect (anonymous users to the log-in page); 400 a form refused
+with messages (an empty POST to a page the role may use); 403 the role may not do this; 404 the
+object is outside the user's scope (no existence leak); 405 the method is not allowed.
+"""
+
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from kpis.models import Indicator
+from regions import roles
+from regions.demo import create_demo_users
+from regions.models import Affiliation, Block, Region
+from reports.demo import open_demo_period
+from reports.workflow import report_of
+
+ROLES = {
+    "anonymous": None,
+    "viewer": "demo-viewer",
+    "officer": "demo-pref-14",  # 神奈川県: the region the URLs below are about
+    "officer_same_block": "demo-pref-11",  # 埼玉県, also 関東
+    "officer_other_block": "demo-pref-02",  # 青森県 (東北)
+    "bureau": "demo-bureau-kanto",
+    "bureau_other_block": "test-bureau-tohoku",
+    "central": "demo-jpo",
+    "admin": "demo-admin",
+}
+SIGNED_IN = [role for role in ROLES if role != "anonymous"]
+SCOPED_OUT = ["viewer", "officer_same_block", "officer_other_block", "bureau_other_block"]
+NOT_CENTRAL = [r for r in SIGNED_IN if r not in ("central", "admin")]
+
+
+def same(code: int, roles_: list[str]) -> dict[str, int]:
+    return dict.fromkeys(roles_, code)
+
+
+@dataclass
+class Rule:
+    get: dict[str, int]
+    post: dict[str, int]
+    kwargs: dict = field(default_factory=dict)
+
+    def expected(self, method: str, role: str) -> int:
+        if role == "anonymous" and self.sends_anonymous_to_login:
+            return 302
+        return (self.get if method == "get" else self.post)[role]
+
+    sends_anonymous_to_login: bool = True
+
+
+EVERYONE_READS = Rule(get=same(200, SIGNED_IN), post=same(405, SIGNED_IN))
+KANAGAWA_REPORT = {"region_code": "14", "fiscal_year": 2022, "half": "h1"}
+
+RULES = {
+    # a plain redirect to the current dashboard, which itself asks anonymous users to log in
+    "home": Rule(get=same(302, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False),
+    "login": Rule(get=same(200, list(ROLES)), post=same(200, list(ROLES)), sends_anonymous_to_login=False),
+    "logout": Rule(get=same(405, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False),
+    "reports:current": Rule(get=same(302, SIGNED_IN), post=same(405, SIGNED_IN)),
+    "reports:compare": EVERYONE_READS,
+    "reports:national": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 2}),
+    "reports:block": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 2, "block_code": "kanto"}),
+    "reports:block_revisions": Rule(
+        EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 2, "block_code": "kanto"}
+    ),
+    "reports:region": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 2, "region_code": "14"}),
+    "reports:indicator": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"indicator_id": "kanagawa"}),
+    # central staff revise any KPI, a bureau its own block's; the indicator page is public, so 403
+    "reports:revise": Rule(
+        get=same(403, SIGNED_IN) | same(200, ["bureau", "central", "admin"]),
+        post=same(403, SIGNED_IN) | same(400, ["bureau", "central", "admin"]),
+        kwargs={"indicator_id": "kanagawa"},
+    ),
+    "reports:progress_index": Rule(get=same(200, SIGNED_IN) | {"viewer": 403}, post=same(405, SIGNED_IN)),
+    "reports:periods": Rule(
+        get=same(403, NOT_CENTRAL) | same(200, ["central", "admin"]),
+        post=same(403, NOT_CENTRAL) | same(400, ["central", "admin"]),
+    ),
+    "reports:period_lock": Rule(
+        get=same(405, SIGNED_IN),
+        post=same(403, NOT_CENTRAL) | same(400, ["central", "admin"]),
+        kwargs={"period_id": "demo"},
+    ),
+    "reports:status_board": Rule(
+        get=same(403, SIGNED_IN) | same(200, ["bureau", "bureau_other_block", "central", "admin"]),
+        post=same(405, SIGNED_IN),
+    ),
+    # Kanagawa's report: its officer, the Kanto bureau and central staff; 404 for everyone else
+    "reports:progress_report": Rule(
+        get=same(404, SCOPED_OUT) | same(200, ["officer", "bureau", "central", "admin"]),
+        post=same(404, SCOPED_OUT) | same(400, ["officer", "bureau", "central", "admin"]),
+        kwargs=KANAGAWA_REPORT,
+    ),
+    "reports:progress_review": Rule(
+        get=same(405, SIGNED_IN),
+        post=same(404, SCOPED_OUT) | {"officer": 403} | same(400, ["bureau", "central", "admin"]),
+        kwargs=KANAGAWA_REPORT,
+    ),
+    "reports:progress_reopen": Rule(
+        get=same(405, SIGNED_IN),
+        post=same(404, SCOPED_OUT) | same(403, ["officer", "bureau"]) | same(400, ["central", "admin"]),
+        kwargs=KANAGAWA_REPORT,
+    ),
+    "reports:central_index": Rule(
+        get=same(403, NOT_CENTRAL) | same(200, ["central", "admin"]), post=same(405, SIGNED_IN)
+    ),
+    "reports:central_entry": Rule(
+        get=same(403, NOT_CENTRAL) | same(200, ["central", "admin"]),
+        post=same(403, NOT_CENTRAL) | same(400, ["central", "admin"]),
+        kwargs={"plan_number": 2, "fiscal_year": 2022, "period": "fy"},
+    ),
+}
+
+
+def portal_url_names(patterns=None, namespace: str = "") -> list[str]:
+    names = []
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = pattern.namespace or ""
+            prefix = ":".join(part for part in (namespace, inner) if part)
+            names += portal_url_names(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.append(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_named_url_has_a_rule():
+    assert sorted(portal_url_names()) == sorted(RULES), "a page was added or removed without its rule"
+
+
+@pytest.fixture
+def portal(db):
+    """The demo users, a second bureau (東北) and Kanagawa's submitted report in the open period."""
+    create_demo_users()
+    tohoku = User.objects.create_user("test-bureau-tohoku", password="x")
+    tohoku.groups.add(Group.objects.get(name=roles.BUREAU_STAFF))
+    Affiliation.objects.create(user=tohoku, block=Block.objects.get(code="tohoku"))
+    period = open_demo_period()
+    report = report_of(period, Region.objects.get(code="14"))
+    report.state = report.State.SUBMITTED
+    report.save()
+    return {
+        "period": period,
+        "kanagawa": Indicator.objects.filter(kpi__plan__number=2, kpi__region__code="14").first(),
+    }
+
+
+def url_for(name: str, portal) -> str:
+    kwargs = dict(RULES[name].kwargs)
+    if kwargs.get("indicator_id") == "kanagawa":
+        kwargs["indicator_id"] = portal["kanagawa"].pk
+    if kwargs.get("period_id") == "demo":
+        kwargs["period_id"] = portal["period"].pk
+    return reverse(name, kwargs=kwargs)
+
+
+CASES = [(name, method, role) for name in RULES for method in ("get", "post") for role in ROLES]
+
+
+@pytest.mark.parametrize(("name", "method", "role"), CASES)
+def test_permission_matrix(client, portal, name, method, role):
+    if ROLES[role]:
+        client.force_login(User.objects.get(username=ROLES[role]))
+    response = getattr(client, method)(url_for(name, portal))
+    expected = RULES[name].expected(method, role)
+    assert response.status_code == expected, f"{method.upper()} {name} as {role}"
+    if expected == 302 and role == "anonymous" and RULES[name].sends_anonymous_to_login:
+        assert response["Location"].startswith(reverse("login"))
