@@ -30,9 +30,11 @@ MAX_QUERIES = {
     "region": 3 + 7,
     # the indicator with KPI, region, block, vision and plan; its targets; its actuals; every
     # indicator linked across plans (predecessors, successors) with KPI and region; their targets;
-    # their actuals
-    "indicator (central)": 3 + 6,
-    "indicator (regional)": 3 + 6,
+    # their actuals; the KPI's revisions with indicator and reviser; the newest history records
+    # (each with its previous value and its user) of the indicator's targets, of its actuals and of
+    # its KPI: one query each
+    "indicator (central)": 3 + 10,
+    "indicator (regional)": 3 + 10,
     # plans with KPI counts; every indicator with KPI, region, block and plan; their targets; their
     # actuals; reported totals; blocks; measure marks per plan
     "compare": 3 + 7,

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from kpis.models import Kpi
 from regions.models import Block, Region
@@ -88,6 +89,7 @@ def judged_regional(request, plan, **scope):
 
 
 @login_required
+@require_safe
 def block(request, plan_number: int, block_code: str):
     plan = plan_from_url(plan_number)
     block = get_object_or_404(Block, code=block_code)
@@ -140,6 +142,7 @@ def block(request, plan_number: int, block_code: str):
 
 
 @login_required
+@require_safe
 def region(request, plan_number: int, region_code: str):
     plan = plan_from_url(plan_number)
     region = get_object_or_404(Region.objects.select_related("block", "prefecture"), code=region_code)

@@ -5,6 +5,7 @@ import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from kpis.achievement import items_rate, round_percent
 from plans.fiscal import era_year, fiscal_year_label
@@ -21,6 +22,7 @@ COMPUTED, REPORTED = "算出", "報告値"
 
 
 @login_required
+@require_safe
 def compare(request):
     cached = cached_dashboard(request)
     if cached:

@@ -4,13 +4,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
+from django.db.models import DecimalField, F, TextField, Window
+from django.db.models.functions import Lag
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from kpis.achievement import BASELINE, CUM, CUMULATIVE, CY, H1, H2, MILESTONE, NO_TARGET, PER_YEAR
-from kpis.models import Indicator
+from kpis.models import Actual, Indicator, Kpi, Revision, Target
 from plans.fiscal import calendar_year_label, fiscal_year_label
+from plans.management.commands.load_plan_data import LOADED_REASON
 from reports import charts
 from reports.comparison import (
     baseline_candidates,
@@ -32,6 +36,7 @@ HALF_LABELS = {H1: "上期", H2: "下期"}
 
 
 @login_required
+@require_safe
 def indicator(request, indicator_id: int):
     get_object_or_404(Indicator.objects.only("pk"), pk=indicator_id)  # 404 before the cache
     cached = cached_dashboard(request)
@@ -51,6 +56,8 @@ def indicator(request, indicator_id: int):
     }
     if series:
         tables_["series"] = SeriesTable(series_rows(series))
+    revisions = kpi_revisions(indicator.kpi)
+    tables_["revisions"] = RevisionTable([revision_row(r) for r in revisions], exclude=("region", "kpi"))
     exported = export_if_asked(request, tables_, f"indicator_{indicator.pk}")
     if exported:
         return exported
@@ -73,6 +80,9 @@ def indicator(request, indicator_id: int):
             "successors": [i for i in linked if i.predecessor_id == indicator.pk],
             "predecessor": next((i for i in linked if i.pk == indicator.predecessor_id), None),
             "candidates": [candidate_view(c) for c in baseline_candidates(chain)],
+            "revision_table": tables_["revisions"] if revisions else None,
+            "history": change_history(indicator),
+            "history_limit": HISTORY_LIMIT,
         },
     )
 
@@ -221,7 +231,9 @@ def remarks(indicator, row, calendar: bool) -> list[str]:
         notes.append("計画期間後（判定の対象外）")
     for target in indicator.targets.all():
         if target.baseline_year == row.year and target.baseline_value is not None:
-            notes.append(f"基準年（基準値 {amount(target.baseline_value, indicator.unit)}）")
+            note = f"基準年（基準値 {amount(target.baseline_value, indicator.unit)}）"
+            if note not in notes:  # a goal kept at a revision repeats its baseline
+                notes.append(note)
     if not row.in_plan:
         return notes
     result = row.result
@@ -392,4 +404,162 @@ def candidate_view(candidate) -> dict:
         "successor": candidate.successor,
         "successor_title": indicator_title(candidate.successor),
         "successor_plan": plan_label(candidate.successor.kpi.plan),
+    }
+
+
+# --- revisions and the change history -------------------------------------------------------------
+
+
+def kpi_revisions(kpi) -> list:
+    """The KPI's revisions (of its text and of its indicators' targets), newest first: one query."""
+    return list(Revision.objects.filter(kpi=kpi).select_related("kpi__region", "indicator", "revised_by"))
+
+
+def person(user) -> str:
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.get_username()
+
+
+class RevisionTable(tables.Table):
+    region = tables.Column(verbose_name="地域")
+    kpi = tables.Column(verbose_name="KPI", linkify=lambda record: record["url"])
+    subject = tables.Column(verbose_name="改定の対象")
+    effective = tables.Column(verbose_name="適用開始年度")
+    old = tables.Column(verbose_name="改定前", attrs={"td": {"class": "revision-text"}})
+    new = tables.Column(verbose_name="改定後", attrs={"td": {"class": "revision-text"}})
+    reason = tables.Column(verbose_name="改定理由", attrs={"td": {"class": "revision-text"}})
+    revised_by = tables.Column(verbose_name="改定者")
+    revised_at = tables.Column(verbose_name="改定日時")
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "results revisions"}
+
+
+def revision_row(revision, url: str | None = None) -> dict:
+    """One revision: a target value (with the indicator's unit) or a KPI text, old → new."""
+    indicator = revision.indicator
+    if indicator is not None:
+        subject = f"目標値（{indicator.name}）"
+        old = amount(revision.old_value, indicator.unit) if revision.old_value is not None else "（目標なし）"
+        new = amount(revision.new_value, indicator.unit) if revision.new_value is not None else "—"
+    else:
+        subject, old, new = "KPI本文", revision.old_text, revision.new_text
+    region = revision.kpi.region
+    return {
+        "region": region.name_ja if region else "中央",
+        "kpi": f"{revision.kpi.code} {revision.kpi.title}",
+        "url": url,
+        "subject": subject,
+        "effective": f"{revision.effective_fiscal_year}年度〜",
+        "old": old,
+        "new": new,
+        "reason": revision.reason,
+        "revised_by": person(revision.revised_by),
+        "revised_at": f"{timezone.localtime(revision.revised_at):%Y-%m-%d %H:%M}",
+    }
+
+
+HISTORY_LIMIT = 50
+CHANGE_TYPES = {"+": "追加", "~": "変更", "-": "削除"}
+
+
+def _latest_with_previous(history, field: str, output_field, limit: int) -> list:
+    """The newest `limit` history records, each with its object's previous value of `field`.
+
+    The previous value is read in the same query (a window over each object's records), so the
+    history costs one query per model whatever its length.
+    """
+    previous = Window(
+        Lag(field),
+        partition_by=[F("id")],
+        order_by=[F("history_date").asc(), F("history_id").asc()],
+        output_field=output_field,
+    )
+    return list(
+        history.annotate(previous=previous)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+
+
+def figure_label(kind: str, record) -> str:
+    """目標 2022年度, 実績 2022年度 上期, 目標 2020〜2022年度累計."""
+    if record.period == CUM:
+        span = (
+            f"{record.start_year}〜{record.year}年度累計"
+            if record.start_year
+            else f"{record.year}年度までの累計"
+        )
+        return f"{kind} {span}"
+    if record.period in (H1, H2):
+        return f"{kind} {record.year}年度 {HALF_LABELS[record.period]}"
+    return f"{kind} {short_year_label(record.year, record.period == CY)}"
+
+
+UNRECORDED = "（記録なし）"
+LOADED = "文書データの読込"
+
+
+def is_loaded(record) -> bool:
+    """The record load_plan_data writes for a figure or KPI as the documents give it."""
+    return record.history_type == "+" and record.history_change_reason == LOADED_REASON
+
+
+def _values(record, old, new):
+    """(old, new): nothing before an addition or a loading, nothing after a deletion. The first change
+    of a loaded figure reads its old value from the loaded record; a change with no earlier record
+    (data loaded before the loaded records were written) shows that nothing was recorded."""
+    if record.history_type == "+":
+        return None, new
+    if record.history_type == "-":
+        return new, None
+    return (UNRECORDED if old is None else old), new
+
+
+def change_history(indicator, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """Who changed this indicator's targets and actuals, and its KPI's text, and what the documents
+    gave them when they were loaded: newest first, at most `limit` entries, in three queries."""
+    decimal = DecimalField(max_digits=14, decimal_places=2)
+    unit = indicator.unit
+    entries = []
+    for kind, model in (("目標", Target), ("実績", Actual)):
+        records = _latest_with_previous(
+            model.history.filter(indicator_id=indicator.pk), "value", decimal, limit
+        )
+        for record in records:
+            old, new = _values(record, record.previous, record.value)
+            entries.append(_entry(record, figure_label(kind, record), _amount(old, unit), _amount(new, unit)))
+    kpi_records = _latest_with_previous(Kpi.history.filter(id=indicator.kpi_id), "text", TextField(), limit)
+    for record in kpi_records:
+        old, new = _values(record, record.previous, record.text)
+        if record.history_type == "~" and record.previous == record.text:
+            entries.append(_entry(record, "KPI（本文以外の項目）", None, None))
+        else:
+            entries.append(_entry(record, "KPI本文", old, new))
+    entries.sort(key=lambda entry: (entry["at"], entry["order"]), reverse=True)
+    return entries[:limit]
+
+
+def _amount(value, unit: str) -> str | None:
+    return value if value is None or value == UNRECORDED else amount(value, unit)
+
+
+def _entry(record, item: str, old: str | None, new: str | None) -> dict:
+    loaded = is_loaded(record)
+    if loaded:
+        reason = f"出典：{record.source}" if record.source else ""
+    else:
+        reason = record.history_change_reason or ""
+    return {
+        "at": record.history_date,
+        "order": record.history_id,
+        "who": person(record.history_user),
+        "type": LOADED if loaded else CHANGE_TYPES.get(record.history_type, record.history_type),
+        "loaded": loaded,
+        "item": item,
+        "old": old,
+        "new": new,
+        "reason": reason,
     }

@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from kpis.achievement import items_rate
 from kpis.models import Kpi
@@ -22,6 +23,7 @@ from reports.views.common import (
 
 
 @login_required
+@require_safe
 def national(request, plan_number: int):
     plan = plan_from_url(plan_number)
     cached = cached_dashboard(request)
