@@ -27,6 +27,7 @@ from kpis.values import parse_figure
 from plans.models import Plan
 from regions import access
 from regions.models import Region
+from reports.formatting import display_number
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 
 State = ProgressReport.State
@@ -57,10 +58,21 @@ class Change:
     at: datetime.datetime
 
 
+@dataclass(frozen=True)
+class StateChange:
+    """One saved step of a report: its state afterwards, who took the step, when and why."""
+
+    state: str
+    state_label: str
+    reason: str
+    by: str
+    at: datetime.datetime
+
+
 class StaleReport(WorkflowError):
     def __init__(self, changes: list[Change]):
         super().__init__(
-            "この報告は、画面を開いた後に他の人が更新しました。保存していません。"
+            "この報告は、画面を開いた後に更新されています（下の一覧）。送信された内容は保存していません。"
             "最新の内容を確認してからもう一度入力してください。"
         )
         self.changes = changes
@@ -115,14 +127,18 @@ def region_indicators(plan: Plan, region: Region) -> QuerySet[Indicator]:
 
 
 @transaction.atomic
-def report_of(period: ReportingPeriod, region: Region) -> ProgressReport:
-    """The region's report for the period, created (with an empty line per indicator) on first use."""
+def report_of(period: ReportingPeriod, region: Region, user=None) -> ProgressReport:
+    """The region's report for the period, created (with an empty line per indicator) on first use.
+
+    A report still being written also gains a line for an indicator added to the region since.
+    Lines are saved one by one so that each has a history record to compare later edits with.
+    """
     report, created = ProgressReport.objects.get_or_create(period=period, region=region)
-    if created:
-        ReportEntry.objects.bulk_create(
-            ReportEntry(report=report, indicator=indicator)
-            for indicator in region_indicators(period.plan, region)
-        )
+    if created or report.is_editable:
+        present = set(report.entries.values_list("indicator_id", flat=True))
+        for indicator in region_indicators(period.plan, region):
+            if indicator.pk not in present:
+                _as(user, ReportEntry(report=report, indicator=indicator), "報告の作成").save()
     return report
 
 
@@ -156,7 +172,9 @@ def read_inputs(report: ProgressReport, posted: Mapping[str, str]) -> dict[int, 
         for name in TEXT_FIELDS:
             text = (posted.get(f"{name}-{indicator_id}") or "").strip()
             if len(text) > MAX_TEXT_LENGTH:
-                errors[f"{name}-{indicator_id}"] = f"{MAX_TEXT_LENGTH}文字以内で入力してください（{len(text)}文字）。"
+                errors[f"{name}-{indicator_id}"] = (
+                    f"{MAX_TEXT_LENGTH}文字以内で入力してください（{len(text)}文字）。"
+                )
             texts[name] = text
         inputs[indicator_id] = EntryInput(value=value, **texts)
     if errors:
@@ -174,7 +192,9 @@ def _posted_indicator_ids(posted: Mapping[str, str]) -> set:
 
 
 @transaction.atomic
-def save_draft(user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput]) -> ProgressReport:
+def save_draft(
+    user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput]
+) -> ProgressReport:
     _check_editable(user, report)
     _take_version(report, version)
     _write_entries(user, report, inputs)
@@ -204,9 +224,14 @@ def return_report(user, report: ProgressReport, *, version: int, comment: str) -
     _check_reviewable(user, report)
     comment = (comment or "").strip()
     if not comment:
-        raise WorkflowError("差戻しの理由（コメント）を入力してください。", field_errors={"comment": "必須です。"})
+        raise WorkflowError(
+            "差戻しの理由（コメント）を入力してください。", field_errors={"comment": "必須です。"}
+        )
     if len(comment) > MAX_TEXT_LENGTH:
-        raise WorkflowError(f"コメントは{MAX_TEXT_LENGTH}文字以内で入力してください。")
+        raise WorkflowError(
+            f"コメントは{MAX_TEXT_LENGTH}文字以内で入力してください。",
+            field_errors={"comment": f"{MAX_TEXT_LENGTH}文字以内で入力してください（{len(comment)}文字）。"},
+        )
     _take_version(report, version)
     report.state = State.RETURNED
     report.return_comment = comment
@@ -234,6 +259,8 @@ def approve(user, report: ProgressReport, *, version: int) -> ProgressReport:
 @transaction.atomic
 def reopen(user, report: ProgressReport, *, version: int, reason: str) -> ProgressReport:
     """Unlock an approved report for a correction. Its published figures stay until approved again."""
+    if not access.may_see_reports_of(user, report.region):
+        raise PermissionDenied
     if not access.may_reopen_reports(user):
         raise PermissionDenied("承認済みの報告を再開できるのは中央（特許庁・INPIT）の担当者です。")
     if report.state != State.APPROVED:
@@ -241,6 +268,11 @@ def reopen(user, report: ProgressReport, *, version: int, reason: str) -> Progre
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError("再開の理由を入力してください。", field_errors={"reason": "必須です。"})
+    if len(reason) > MAX_TEXT_LENGTH:
+        raise WorkflowError(
+            f"再開の理由は{MAX_TEXT_LENGTH}文字以内で入力してください。",
+            field_errors={"reason": f"{MAX_TEXT_LENGTH}文字以内で入力してください（{len(reason)}文字）。"},
+        )
     _take_version(report, version)
     report.state = State.DRAFT
     report.reopen_reason = reason
@@ -249,10 +281,16 @@ def reopen(user, report: ProgressReport, *, version: int, reason: str) -> Progre
 
 
 def entered_by(report: ProgressReport, user) -> bool:
-    """Did this user submit the report or type any of its lines? Then they may not approve it."""
-    if report.submitted_by_id == user.pk:
+    """Did this user ever submit the report or type any of its lines? Then they may not approve it.
+
+    Read from the history, so that a line typed on the region's behalf still counts after the
+    officer edited it again, and a submission still counts after a return or a reopening.
+    """
+    if report.submitted_by_id == user.pk or report.entries.filter(updated_by=user).exists():
         return True
-    return report.entries.filter(updated_by=user).exists()
+    if report.history.filter(history_user=user, state=State.SUBMITTED).exists():
+        return True
+    return ReportEntry.history.filter(report_id=report.pk, history_type="~", history_user=user).exists()
 
 
 # --- optimistic locking ---------------------------------------------------------------------------
@@ -274,46 +312,81 @@ def changes_since(report: ProgressReport, version: int) -> list[Change]:
     """What was changed in the report after it was at `version`, from its history."""
     opened = report.history.filter(version=version).order_by("history_date").first()
     since = opened.history_date if opened else report.period.opened_at
-    changes = [
-        Change(
-            what="状態",
-            old="",
-            new=ProgressReport.State(record.state).label,
-            by=_user_name(record.history_user),
-            at=record.history_date,
-        )
-        for record in report.history.filter(history_date__gt=since).exclude(history_change_reason="下書き保存")
-    ]
+    changes = []
+    previous_state = opened.state if opened else None
     for record in (
-        ReportEntry.history.filter(report_id=report.pk, history_date__gt=since, history_type="~")
-        .select_related("history_user")
-        .order_by("history_date")
+        report.history.filter(history_date__gt=since).select_related("history_user").order_by("history_date")
     ):
-        previous = record.prev_record
-        if previous is None:
-            continue
-        name = Indicator.objects.filter(pk=record.indicator_id).values_list("name", flat=True).first() or ""
-        for delta in record.diff_against(previous).changes:
+        if record.state != previous_state:
             changes.append(
                 Change(
-                    what=f"{name}：{ReportEntry._meta.get_field(delta.field).verbose_name}",
-                    old=_shown(delta.old),
-                    new=_shown(delta.new),
-                    by=_user_name(record.history_user),
+                    what="状態",
+                    old=_state_label(previous_state),
+                    new=_state_label(record.state),
+                    by=user_name(record.history_user),
                     at=record.history_date,
                 )
             )
+        previous_state = record.state
+    changes += entry_changes(report, since=since)
     return sorted(changes, key=lambda change: change.at)
 
 
-def _user_name(user) -> str:
+def entry_changes(report: ProgressReport, *, since: datetime.datetime | None = None) -> list[Change]:
+    """Each changed field of the report's lines (value, 取組内容, …), oldest first."""
+    records = ReportEntry.history.filter(report_id=report.pk, history_type="~")
+    if since is not None:
+        records = records.filter(history_date__gt=since)
+    names = dict(Indicator.objects.filter(report_entries__report=report).values_list("pk", "name"))
+    shown_fields = ("value", *TEXT_FIELDS)
+    changes = []
+    for record in records.select_related("history_user").order_by("history_date"):
+        previous = record.prev_record
+        if previous is None:
+            continue
+        for delta in record.diff_against(previous, included_fields=shown_fields).changes:
+            changes.append(
+                Change(
+                    what=f"{names.get(record.indicator_id, '')}：{ReportEntry._meta.get_field(delta.field).verbose_name}",
+                    old=_shown(delta.old),
+                    new=_shown(delta.new),
+                    by=user_name(record.history_user),
+                    at=record.history_date,
+                )
+            )
+    return changes
+
+
+def state_history(report: ProgressReport) -> list[StateChange]:
+    """Every saved step of the report (作成, 下書き保存, 提出, 差戻し, 承認, 再開), oldest first."""
+    return [
+        StateChange(
+            state=record.state,
+            state_label=_state_label(record.state),
+            reason=record.history_change_reason or ("作成" if record.history_type == "+" else ""),
+            by=user_name(record.history_user),
+            at=record.history_date,
+        )
+        for record in report.history.select_related("history_user").order_by("history_date")
+    ]
+
+
+def _state_label(state: str | None) -> str:
+    return "" if state is None else str(State(state).label)
+
+
+def user_name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
 
 
 def _shown(value) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return display_number(value)
+    return str(value)
 
 
 # --- checks and writes ----------------------------------------------------------------------------
@@ -366,7 +439,9 @@ def _same(entry: ReportEntry, new: EntryInput) -> bool:
 def _publish_entries(user, report: ProgressReport) -> None:
     period = report.period
     for entry in report.entries.select_related("indicator"):
-        existing = Actual.objects.filter(indicator=entry.indicator, period=period.half, year=period.fiscal_year).first()
+        existing = Actual.objects.filter(
+            indicator=entry.indicator, period=period.half, year=period.fiscal_year
+        ).first()
         if entry.value is None:
             if existing is not None and existing.source == APPROVED_SOURCE:
                 _as(user, existing, f"承認（{report}）: 値の取消し").delete()
