@@ -167,7 +167,12 @@ def test_officer_submits_bureau_returns_officer_fixes_bureau_approves_dashboard_
     viewer = login(client, "demo-viewer")
     rows = dashboard_cells(viewer, first)
     assert rows and any("12" in cells for cells in rows)
-    assert viewer.get(f"/kpis/{first}/").status_code == 200
+    # the indicator's change history shows the published figure, who approved it and why
+    indicator_page = viewer.get(f"/kpis/{first}/")
+    assert indicator_page.status_code == 200
+    changes = indicator_page.content.decode().split("変更履歴")[-1]
+    assert "承認（神奈川県 2022年度 上期）" in changes
+    assert "関東経済産業局 知的財産室" in changes
 
     # the history at the bottom of the page tells the story
     page = login(client, "demo-pref-14").get(KANAGAWA).content.decode()
