@@ -27,6 +27,7 @@ from kpis.values import parse_figure
 from plans.models import Plan
 from regions import access
 from reports.models import CentralEntry
+from reports.workflow import WorkflowError
 
 State = CentralEntry.State
 PERIODS = tuple(CentralEntry.Period.values)
@@ -39,13 +40,8 @@ SAVE_REASON = "下書き保存"
 DISCARD_REASON = "下書きの取消し"
 
 
-class CentralEntryError(Exception):
+class CentralEntryError(WorkflowError):
     """A request refused, with the message to show (nothing has been changed)."""
-
-    def __init__(self, message: str, *, field_errors: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field_errors = field_errors or {}
 
 
 @dataclass(frozen=True)
