@@ -4,6 +4,7 @@ may do what); the admin is for the administrator's corrections and keeps their h
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from reports.caching import bump_data_version
 from reports.models import CentralEntry, ProgressReport, ReportEntry, ReportingPeriod
 
 
@@ -14,6 +15,8 @@ class VersionedAdmin(SimpleHistoryAdmin):
         if change:
             obj.version += 1
         super().save_model(request, obj, form, change)
+        # the portal's own writes bump the dashboards where it matters; an administrator's may change anything
+        bump_data_version()
 
 
 @admin.register(ReportingPeriod)

@@ -13,7 +13,6 @@ class ReportsConfig(AppConfig):
         from plans.models import BasicPolicy, Measure, Plan, ReportedResult
         from regions.models import Block, Region
         from reports.caching import bump_data_version
-        from reports.models import ProgressReport, ReportEntry
 
         for model in (
             Actual,
@@ -28,9 +27,6 @@ class ReportsConfig(AppConfig):
             Block,
             Region,
             Revision,
-            # submitted reports are shown as 速報 on the dashboards
-            ProgressReport,
-            ReportEntry,
         ):
             post_save.connect(
                 bump_data_version, sender=model, dispatch_uid=f"dashboard-version-save-{model.__name__}"

@@ -27,6 +27,7 @@ from kpis.values import parse_figure
 from plans.models import Plan
 from regions import access
 from regions.models import Region
+from reports.caching import bump_data_version
 from reports.formatting import display_number
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 
@@ -216,6 +217,8 @@ def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, Entr
     if report.first_submitted_at is None:
         report.first_submitted_at = now
     _as(user, report, "提出").save()
+    # a submitted report shows as 速報 (drafts never reach a dashboard, so saving one bumps nothing)
+    bump_data_version()
     return report
 
 
@@ -238,6 +241,7 @@ def return_report(user, report: ProgressReport, *, version: int, comment: str) -
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
     _as(user, report, f"差戻し: {comment}").save()
+    bump_data_version()  # no longer 速報
     return report
 
 

@@ -103,3 +103,27 @@ def test_many_changes_in_one_transaction_bump_the_version_once(db, django_captur
     assert actuals.count() > 10
     assert len(callbacks) == 1
     assert data_version() == before + 1
+
+
+def test_a_draft_leaves_the_dashboards_cached_and_a_submission_refreshes_them(
+    users, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from regions.models import Region
+    from reports import caching
+    from reports.demo import open_demo_period
+    from reports.workflow import EntryInput, report_of, save_draft, submit
+
+    report = report_of(open_demo_period(), Region.objects.get(code="14"))
+    seminars = report.entries.first().indicator_id
+    officer = users["demo-pref-14"]
+    before = caching.data_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        save_draft(officer, report, version=report.version, inputs={seminars: EntryInput(value=Decimal(2))})
+    # drafts are seen by nobody on a dashboard: every cached page stays valid
+    assert caching.data_version() == before
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(officer, report, version=report.version)
+    # a submitted report is 速報 for those who may see it
+    assert caching.data_version() == before + 1
