@@ -4,6 +4,9 @@ DATABASE_URL  sqlite:///… (default: db.sqlite3 in the project folder) or postg
 SECRET_KEY    required when DEBUG is off
 DEBUG         true/false (default true: the embedded development set-up)
 ALLOWED_HOSTS comma-separated (default: localhost names while DEBUG is on)
+PORTAL_HTTPS  true/false (default: true when DEBUG is off): HTTPS redirect, secure cookies, HSTS
+STATIC_ROOT   where `collectstatic` puts the static files (default: staticfiles/ in the project folder)
+The README's "Configuration" section lists every variable.
 """
 
 from pathlib import Path
@@ -26,6 +29,9 @@ if SECRET_KEY is None:
     SECRET_KEY = _DEVELOPMENT_SECRET_KEY
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+# Origins (scheme://host[:port]) whose POSTs are accepted besides the portal's own host, e.g. when a
+# reverse proxy answers under another name.
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -46,6 +52,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (compressed, cached for a year under hashed names) straight from each process.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -114,12 +122,30 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "chizai_portal.staticfinders.PlotlyJsFinder",
 ]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # With DEBUG off, `collectstatic` writes every file under a content-hashed name plus gzip copies and
+    # a manifest, and pages link to the hashed names (cached by browsers for a year). With DEBUG on
+    # (development, tests) files are served as they are, no `collectstatic` needed.
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+# Decided when the settings are read (the test runner turns DEBUG off later): with DEBUG on, WhiteNoise
+# looks files up through the finders on every request instead of reading STATIC_ROOT once.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
+# Pages only ever link to the hashed names: the plain copies would double STATIC_ROOT and the time
+# `collectstatic` spends compressing (plotly.min.js alone is 4.8 MB).
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -150,6 +176,41 @@ EMAIL_USE_TLS = env_str("EMAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chizai-portal@localhost")
 # The portal's address in e-mails (reminders link to the report page).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
+# HTTPS. On by default whenever DEBUG is off; PORTAL_HTTPS=false only for a try-out over plain http on
+# one's own machine (`make serve`), where secure cookies would make logging in impossible.
+PORTAL_HTTPS = env_bool("PORTAL_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PORTAL_HTTPS)
+SESSION_COOKIE_SECURE = PORTAL_HTTPS
+CSRF_COOKIE_SECURE = PORTAL_HTTPS
+SECURE_HSTS_SECONDS = int(env_str("SECURE_HSTS_SECONDS", "31536000")) if PORTAL_HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Entering the browsers' HSTS preload list is a decision for the owner of the whole domain, not a
+    # setting of one service on it: `check --deploy` stays quiet about it until SECURE_HSTS_PRELOAD=true.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+
+def _proxy_ssl_header(raw: list[str]) -> tuple[str, str] | None:
+    """`X-Forwarded-Proto` or `X-Forwarded-Proto,https` → ("HTTP_X_FORWARDED_PROTO", "https")."""
+    if not raw:
+        return None
+    if len(raw) > 2:
+        raise ImproperlyConfigured("SECURE_PROXY_SSL_HEADER must be a header name and, optionally, a value")
+    name = raw[0].upper().replace("-", "_")
+    if not name.startswith("HTTP_"):
+        name = "HTTP_" + name
+    return name, raw[1] if len(raw) == 2 else "https"
+
+
+# Behind a load balancer or reverse proxy that ends TLS, the header it sets on HTTPS requests. Set it only
+# when the proxy always sets (or removes) that header: a client could otherwise claim HTTPS.
+SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env_list("SECURE_PROXY_SSL_HEADER", []))
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 # History records keep the whole reason (a return comment or a revision's reason can be long).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

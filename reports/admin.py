@@ -4,8 +4,17 @@ may do what); the admin is for the administrator's corrections and keeps their h
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.caching import bump_data_version
-from reports.models import CentralEntry, ProgressReport, ReportEntry, ReportingPeriod
+from reports.caching import bump_data_version, bump_submissions_version
+from reports.models import (
+    CaseStudy,
+    CaseStudyFigure,
+    CaseStudyStep,
+    CaseStudyTheme,
+    CentralEntry,
+    ProgressReport,
+    ReportEntry,
+    ReportingPeriod,
+)
 
 
 class VersionedAdmin(SimpleHistoryAdmin):
@@ -17,6 +26,7 @@ class VersionedAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         # the portal's own writes bump the dashboards where it matters; an administrator's may change anything
         bump_data_version()
+        bump_submissions_version()
 
 
 @admin.register(ReportingPeriod)
@@ -68,3 +78,54 @@ class CentralEntryAdmin(VersionedAdmin):
     list_select_related = ["indicator__kpi", "updated_by"]
     readonly_fields = ["version"]
     raw_id_fields = ["indicator"]
+
+
+# --- case studies (成果事例) ---
+
+
+@admin.register(CaseStudyTheme)
+class CaseStudyThemeAdmin(admin.ModelAdmin):
+    list_display = ["label", "code", "order"]
+    ordering = ["order", "code"]
+
+
+class CaseStudyStepInline(admin.TabularInline):
+    model = CaseStudyStep
+    fields = ["order", "date_label", "month", "fiscal_year", "text"]
+    extra = 0
+
+
+class CaseStudyFigureInline(admin.TabularInline):
+    model = CaseStudyFigure
+    fields = ["order", "indicator", "fiscal_year", "label"]
+    raw_id_fields = ["indicator"]
+    extra = 0
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(VersionedAdmin):
+    list_display = ["code", "title", "region", "plan", "state", "stage", "published_at", "version"]
+    list_filter = ["plan", "state", "stage", "region__block", "themes"]
+    list_select_related = ["region", "plan"]
+    search_fields = ["title", "subtitle", "outcomes", "region__name_ja", "code"]
+    readonly_fields = ["version"]
+    raw_id_fields = ["kpi"]
+    filter_horizontal = ["themes"]
+    inlines = [CaseStudyStepInline, CaseStudyFigureInline]
+
+
+@admin.register(CaseStudyStep)
+class CaseStudyStepAdmin(SimpleHistoryAdmin):
+    list_display = ["case_study", "order", "date_label", "fiscal_year"]
+    list_filter = ["case_study__plan", "case_study__region__block"]
+    list_select_related = ["case_study__region", "case_study__plan"]
+    search_fields = ["text", "case_study__title"]
+    raw_id_fields = ["case_study"]
+
+
+@admin.register(CaseStudyFigure)
+class CaseStudyFigureAdmin(SimpleHistoryAdmin):
+    list_display = ["case_study", "order", "indicator", "fiscal_year", "label"]
+    list_filter = ["case_study__plan", "fiscal_year"]
+    list_select_related = ["case_study__region", "case_study__plan", "indicator"]
+    raw_id_fields = ["case_study", "indicator"]

@@ -15,6 +15,8 @@ from django.db import transaction
 
 CACHE_ALIAS = "default"
 VERSION_KEY = "dashboard-data-version"
+# Submitted reports change only the pages that include them (速報); approved pages keep their cache.
+SUBMISSIONS_VERSION_KEY = "dashboard-submissions-version"
 TIMEOUT_SECONDS = 24 * 60 * 60
 
 
@@ -22,36 +24,62 @@ def _cache():
     return caches[CACHE_ALIAS]
 
 
-def data_version() -> int:
+def _version(key: str) -> int:
     cache = _cache()
-    version = cache.get(VERSION_KEY)
+    version = cache.get(key)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        cache.add(key, 1, timeout=None)
+        version = cache.get(key, 1)
     return version
+
+
+def data_version() -> int:
+    return _version(VERSION_KEY)
+
+
+def submissions_version() -> int:
+    return _version(SUBMISSIONS_VERSION_KEY)
 
 
 def bump_data_version(**_ignored) -> None:
     """Called on any change to dashboard data; after commit, so a rolled-back write bumps nothing
     and no reader caches the old data under the new version. Once per transaction: an import or a
     cascade delete changes thousands of rows."""
+    _once_after_commit(_bump_figures)
+
+
+def bump_submissions_version() -> None:
+    """Called when a report is submitted or leaves the submitted state (速報 pages only)."""
+    _once_after_commit(_bump_submissions)
+
+
+def _once_after_commit(bump) -> None:
     connection = transaction.get_connection()
-    if connection.in_atomic_block and any(func is _bump for _sids, func, _robust in connection.run_on_commit):
+    if connection.in_atomic_block and any(func is bump for _sids, func, _robust in connection.run_on_commit):
         return
-    transaction.on_commit(_bump)
+    transaction.on_commit(bump)
 
 
-def _bump() -> None:
+def _increment(key: str) -> None:
     cache = _cache()
-    cache.add(VERSION_KEY, 1, timeout=None)
+    cache.add(key, 1, timeout=None)
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:  # evicted between add and incr
-        cache.set(VERSION_KEY, 2, timeout=None)
+        cache.set(key, 2, timeout=None)
 
 
-def page_key(name: str, *parts: object) -> str:
-    raw = "|".join(str(part) for part in (name, data_version(), *parts))
+def _bump_figures() -> None:
+    _increment(VERSION_KEY)
+
+
+def _bump_submissions() -> None:
+    _increment(SUBMISSIONS_VERSION_KEY)
+
+
+def page_key(name: str, *parts: object, with_submissions: bool = False) -> str:
+    versions = (data_version(), submissions_version()) if with_submissions else (data_version(),)
+    raw = "|".join(str(part) for part in (name, *versions, *parts))
     return "dashboard:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

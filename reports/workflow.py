@@ -27,7 +27,7 @@ from kpis.values import parse_figure
 from plans.models import Plan
 from regions import access
 from regions.models import Region
-from reports.caching import bump_data_version
+from reports.caching import bump_submissions_version
 from reports.formatting import display_number
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 
@@ -218,7 +218,7 @@ def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, Entr
         report.first_submitted_at = now
     _as(user, report, "提出").save()
     # a submitted report shows as 速報 (drafts never reach a dashboard, so saving one bumps nothing)
-    bump_data_version()
+    bump_submissions_version()
     return report
 
 
@@ -241,7 +241,7 @@ def return_report(user, report: ProgressReport, *, version: int, comment: str) -
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
     _as(user, report, f"差戻し: {comment}").save()
-    bump_data_version()  # no longer 速報
+    bump_submissions_version()  # no longer 速報
     return report
 
 
@@ -257,6 +257,7 @@ def approve(user, report: ProgressReport, *, version: int) -> ProgressReport:
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
     _as(user, report, "承認").save()
+    bump_submissions_version()  # published: its actuals bump the figures' version themselves
     return report
 
 

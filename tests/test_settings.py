@@ -1,3 +1,4 @@
+import json
 import os
 import subprocess
 import sys
@@ -65,3 +66,119 @@ def test_it_rejects_a_debug_value_it_cannot_read():
     result = run_settings({"DEBUG": "maybe"})
     assert result.returncode != 0
     assert "DEBUG must be true or false" in result.stderr
+
+
+def production_settings(env: dict) -> dict:
+    """The security and static-file settings read in a fresh interpreter with DEBUG off and these variables."""
+    names = [
+        "PORTAL_HTTPS",
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+        "SECURE_HSTS_PRELOAD",
+        "SECURE_PROXY_SSL_HEADER",
+        "CSRF_TRUSTED_ORIGINS",
+        "STATIC_ROOT",
+        "STORAGES",
+        "SILENCED_SYSTEM_CHECKS",
+    ]
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "ALLOWED_HOSTS", "STATIC_ROOT", "PORTAL_HTTPS"}
+        and not k.startswith("SECURE_")
+        and k != "CSRF_TRUSTED_ORIGINS"
+    }
+    code = (
+        "import json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chizai_portal.settings'); "
+        "from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {names!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, "DEBUG": "false", "SECRET_KEY": "k" * 50, **env},
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_with_debug_off_it_insists_on_https_by_default():
+    values = production_settings({})
+
+    assert values["PORTAL_HTTPS"] is True
+    assert values["SECURE_SSL_REDIRECT"] is True
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["SECURE_HSTS_SECONDS"] == 31536000
+    assert values["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert values["SECURE_PROXY_SSL_HEADER"] is None
+    assert values["CSRF_TRUSTED_ORIGINS"] == []
+
+
+def test_with_debug_off_static_files_are_hashed_and_compressed():
+    values = production_settings({})
+
+    assert (
+        values["STORAGES"]["staticfiles"]["BACKEND"]
+        == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    assert values["STATIC_ROOT"] == str(django_settings.BASE_DIR / "staticfiles")
+
+
+def test_with_debug_on_static_files_need_no_collectstatic(settings):
+    # The test run reads the settings with the development default (DEBUG on).
+    assert (
+        settings.STORAGES["staticfiles"]["BACKEND"] == "django.contrib.staticfiles.storage.StaticFilesStorage"
+    )
+    assert settings.SECURE_SSL_REDIRECT is False
+    assert settings.SESSION_COOKIE_SECURE is False
+
+
+def test_portal_https_false_allows_a_plain_http_try_out():
+    values = production_settings({"PORTAL_HTTPS": "false"})
+
+    assert values["SECURE_SSL_REDIRECT"] is False
+    assert values["SESSION_COOKIE_SECURE"] is False
+    assert values["CSRF_COOKIE_SECURE"] is False
+    assert values["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_behind_a_load_balancer_the_forwarded_protocol_header_is_read():
+    values = production_settings(
+        {
+            "SECURE_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+            "CSRF_TRUSTED_ORIGINS": "https://kpi.example.go.jp, https://portal.example.go.jp",
+            "STATIC_ROOT": "/srv/chizai/static",
+            "SECURE_HSTS_SECONDS": "600",
+        }
+    )
+
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["CSRF_TRUSTED_ORIGINS"] == ["https://kpi.example.go.jp", "https://portal.example.go.jp"]
+    assert values["STATIC_ROOT"] == "/srv/chizai/static"
+    assert values["SECURE_HSTS_SECONDS"] == 600
+
+
+def test_the_proxy_header_may_name_its_value():
+    values = production_settings({"SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_SSL,on"})
+
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_SSL", "on"]
+
+
+def test_hsts_preload_is_the_domain_owners_choice():
+    assert production_settings({})["SILENCED_SYSTEM_CHECKS"] == ["security.W021"]
+    values = production_settings({"SECURE_HSTS_PRELOAD": "true"})
+    assert values["SECURE_HSTS_PRELOAD"] is True
+    assert values["SILENCED_SYSTEM_CHECKS"] == []
+
+
+def test_it_rejects_an_https_value_it_cannot_read():
+    result = run_settings({"DEBUG": "false", "SECRET_KEY": "k" * 50, "PORTAL_HTTPS": "sometimes"})
+    assert result.returncode != 0
+    assert "PORTAL_HTTPS must be true or false" in result.stderr

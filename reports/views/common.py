@@ -95,7 +95,11 @@ def dashboard_key(request) -> str:
     if not hasattr(request, "_dashboard_key"):
         # today: the default year and milestone statuses depend on the date
         request._dashboard_key = caching.page_key(
-            "page", request.get_full_path(), timezone.localdate().isoformat(), audience(request)
+            "page",
+            request.get_full_path(),
+            timezone.localdate().isoformat(),
+            audience(request),
+            with_submissions="preliminary" in request.GET,
         )
     return request._dashboard_key
 

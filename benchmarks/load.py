@@ -1,0 +1,270 @@
+"""python -m benchmarks.load [--scale 100] [--viewers 50] [--officers 10] [--seconds 60] [--output BENCHMARKS.md]
+
+A load test of the portal as deployed: gunicorn serving the app with DEBUG off, whitenoise the static
+files, PostgreSQL (a throwaway cluster on 127.0.0.1, unless DATABASE_URL is given). The data is the
+synthetic plan of the dashboard benchmark at the chosen scale. Locust (headless, bounded in time, only
+127.0.0.1) runs viewers paging through the block and national dashboards while officers fill, save
+and submit one half-year report after another. Afterwards every report an officer submitted must be
+in the database with the values sent (nothing lost). Writes its section of BENCHMARKS.md.
+"""
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+PASSWORD = "load"
+VIEWER = "load-viewer"
+SECTION_START = "<!-- load test: start -->"
+SECTION_END = "<!-- load test: end -->"
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.splitlines()[2])
+    parser.add_argument("--scale", type=int, default=100)
+    parser.add_argument("--viewers", type=int, default=50)
+    parser.add_argument("--officers", type=int, default=10)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--output", type=Path, default=PROJECT / "BENCHMARKS.md")
+    return parser.parse_args(argv)
+
+
+def progress(message: str) -> None:
+    print(f"[load] {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def environment(database_url: str, static_root: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "chizai_portal.settings",
+        "DATABASE_URL": database_url,
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PORTAL_HTTPS": "false",  # plain http on 127.0.0.1: no redirect, cookies not https-only
+        "STATIC_ROOT": static_root,
+    }
+
+
+def prepare(scale: int, officers: int) -> dict:
+    """Schema, the documents' data, the synthetic plan, users, and the periods officers report on."""
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    from django.contrib.auth.models import Group, User
+
+    from benchmarks.data import data_size, generate_scaled_data
+    from regions import roles
+    from regions.models import Affiliation, Block, Region
+    from reports.models import ReportingPeriod
+
+    for command in (("migrate",), ("createcachetable",), ("load_plan_data",), ("collectstatic", "--noinput")):
+        call_command(*command, verbosity=0)
+    plan = generate_scaled_data(scale)
+    groups = {code: Group.objects.get_or_create(name=code)[0] for code in roles.ROLE_LABELS}
+    viewer = User.objects.create_user(VIEWER, password=PASSWORD)
+    viewer.groups.add(groups[roles.VIEWER])
+    regions = list(Region.objects.filter(kind=Region.Kind.PREFECTURE).order_by("code")[:officers])
+    officer_entries = []
+    for region in regions:
+        officer = User.objects.create_user(f"load-pref-{region.code}", password=PASSWORD)
+        officer.groups.add(groups[roles.PREFECTURE_OFFICER])
+        Affiliation.objects.create(user=officer, region=region)
+        officer_entries.append(f"{officer.username}:{region.code}")
+    periods = [
+        ReportingPeriod.objects.create(plan=plan, fiscal_year=year, half=half, deadline="2099-03-31")
+        for year in plan.fiscal_years
+        for half in ("h1", "h2")
+    ]
+    from django.db import connections
+
+    connections.close_all()
+    return {
+        "plan": plan.number,
+        "size": data_size(plan),
+        "blocks": list(Block.objects.values_list("code", flat=True)),
+        "officers": officer_entries,
+        "periods": [f"{p.fiscal_year}:{p.half}" for p in periods],
+    }
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, workers: int):
+    port = free_port()
+    command = [
+        sys.executable, "-m", "gunicorn", "chizai_portal.wsgi",
+        "-c", str(PROJECT / "chizai_portal" / "gunicorn.conf.py"),
+        "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--access-logfile", "/dev/null",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=PROJECT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/accounts/login/", server)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def wait_until_up(url: str, server: subprocess.Popen, seconds: int = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn stopped: " + server.stderr.read().decode(errors="replace")[-2000:])
+        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=5) as response:
+            if response.status == 200:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
+
+
+def run_locust(host: str, env: dict, setup: dict, args, folder: Path) -> Path:
+    log = folder / "submitted.jsonl"
+    locust_env = {
+        **env,
+        "LOAD_PASSWORD": PASSWORD,
+        "LOAD_PLAN": str(setup["plan"]),
+        "LOAD_BLOCKS": ",".join(setup["blocks"]),
+        "LOAD_VIEWER": VIEWER,
+        "LOAD_VIEWERS": str(args.viewers),
+        "LOAD_OFFICERS": ",".join(setup["officers"]),
+        "LOAD_OFFICER_USERS": str(len(setup["officers"])),
+        "LOAD_PERIODS": ",".join(setup["periods"]),
+        "LOAD_SUBMITTED_LOG": str(log),
+    }
+    users = args.viewers + len(setup["officers"])
+    command = [
+        sys.executable, "-m", "locust", "-f", str(PROJECT / "benchmarks" / "locustfile.py"),
+        "--headless", "--host", host, "--users", str(users), "--spawn-rate", str(users),
+        "--run-time", f"{args.seconds}s", "--stop-timeout", "30", "--csv", str(folder / "stats"),
+        "--only-summary", "--exit-code-on-error", "0",
+    ]  # fmt: skip
+    subprocess.run(command, cwd=PROJECT, env=locust_env, check=True)
+    return log
+
+
+def read_stats(folder: Path) -> list[dict]:
+    with open(folder / "stats_stats.csv", encoding="utf-8") as stats:
+        return list(csv.DictReader(stats))
+
+
+def check_nothing_lost(log: Path) -> tuple[int, int]:
+    """(reports the officers submitted, of those found in the database with the values sent)."""
+    import django
+
+    django.setup()
+    from reports.models import ProgressReport
+
+    sent = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line]
+    found = 0
+    for report in sent:
+        stored = ProgressReport.objects.filter(
+            region__code=report["region"],
+            period__fiscal_year=report["fiscal_year"],
+            period__half=report["half"],
+            state=ProgressReport.State.SUBMITTED,
+        ).first()
+        if stored is None:
+            continue
+        values = {f"value-{e.indicator_id}": e.value for e in stored.entries.all()}
+        if all(values.get(name) == Decimal(value) for name, value in report["values"].items()):
+            found += 1
+    return len(sent), found
+
+
+def report_section(args, setup, stats, submitted, stored, database) -> str:
+    rows = [
+        "| request | count | failures | req/s | median ms | p95 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for row in stats:
+        rows.append(
+            f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} "
+            f"| {row['50%']} | {row['95%']} |"
+        )
+    total = next(row for row in stats if row["Name"] == "Aggregated")
+    size = setup["size"]
+    return "\n".join(
+        [
+            SECTION_START,
+            "## Load test (gunicorn + PostgreSQL)",
+            "",
+            f"`python -m benchmarks.load --scale {args.scale} --viewers {args.viewers} --officers {args.officers} "
+            f"--seconds {args.seconds}` ({database}; gunicorn {args.workers} workers, DEBUG off, whitenoise; "
+            f"{os.cpu_count()} cores). Data: the synthetic plan at {args.scale}× "
+            f"({size.get('indicators', '?')} indicators, {size.get('actuals', '?')} actuals). "
+            f"{args.viewers} viewers page through the block and national dashboards while "
+            f"{len(setup['officers'])} officers open, save twice and submit one half-year report after another.",
+            "",
+            *rows,
+            "",
+            f"- Throughput: {float(total['Requests/s']):.1f} requests/s; median {total['50%']} ms, p95 {total['95%']} ms.",
+            f"- Errors: {total['Failure Count']}.",
+            f"- Reports submitted: {submitted}; found in the database afterwards with the values sent: {stored}.",
+            SECTION_END,
+        ]
+    )
+
+
+def write_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if SECTION_START in text:
+        before, rest = text.split(SECTION_START, 1)
+        after = rest.split(SECTION_END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip() + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv=None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    sys.path.insert(0, str(PROJECT))
+    with tempfile.TemporaryDirectory(prefix="chizai-load.") as folder, contextlib.ExitStack() as stack:
+        folder = Path(folder)
+        database_url = os.environ.get("DATABASE_URL")
+        database = "PostgreSQL given by DATABASE_URL"
+        if not database_url:
+            from benchmarks.throwaway_postgres import throwaway_postgres
+
+            database_url = stack.enter_context(throwaway_postgres())
+            database = "a throwaway PostgreSQL cluster"
+        env = environment(database_url, str(folder / "static"))
+        os.environ.update(env)
+        progress(f"preparing the {args.scale}× data set")
+        setup = prepare(args.scale, args.officers)
+        progress(f"starting gunicorn with {args.workers} workers")
+        host = stack.enter_context(gunicorn(env, args.workers))
+        progress(f"running locust for {args.seconds} s against {host}")
+        log = run_locust(host, env, setup, args, folder)
+        stats = read_stats(folder)
+        submitted, stored = check_nothing_lost(log)
+        section = report_section(args, setup, stats, submitted, stored, database)
+        print(section)
+        write_section(args.output, section)
+        failures = int(next(row for row in stats if row["Name"] == "Aggregated")["Failure Count"])
+        return 0 if failures == 0 and submitted == stored else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

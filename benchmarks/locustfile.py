@@ -1,0 +1,98 @@
+"""Locust users for `python -m benchmarks.load`: viewers reading dashboards while officers save and
+submit their half-year reports. Configured by the environment the load script sets (LOAD_*)."""
+
+import json
+import os
+import random
+import re
+
+from locust import HttpUser, between, events, task
+
+PASSWORD = os.environ.get("LOAD_PASSWORD", "load")
+PLAN = os.environ.get("LOAD_PLAN", "2")
+BLOCKS = os.environ.get("LOAD_BLOCKS", "kanto").split(",")
+OFFICERS = [entry.split(":") for entry in os.environ.get("LOAD_OFFICERS", "").split(",") if entry]
+PERIODS = [entry.split(":") for entry in os.environ.get("LOAD_PERIODS", "").split(",") if entry]
+SUBMITTED_LOG = os.environ.get("LOAD_SUBMITTED_LOG", "submitted.jsonl")
+
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+VALUE_FIELD = re.compile(r'name="(value-\d+)"')
+
+submitted: list[dict] = []
+
+
+def log_in(user: HttpUser, username: str) -> None:
+    page = user.client.get("/accounts/login/", name="login page")
+    token = CSRF.search(page.text).group(1)
+    response = user.client.post(
+        "/accounts/login/",
+        {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        name="log in",
+        allow_redirects=False,
+    )
+    if response.status_code != 302:
+        raise RuntimeError(f"log-in of {username} failed ({response.status_code})")
+
+
+class Viewer(HttpUser):
+    """A liaison-meeting participant paging through the national and block dashboards."""
+
+    fixed_count = int(os.environ.get("LOAD_VIEWERS", "50"))
+    wait_time = between(0.5, 2)
+
+    def on_start(self):
+        log_in(self, os.environ.get("LOAD_VIEWER", "load-viewer"))
+
+    @task(3)
+    def block_dashboard(self):
+        block = random.choice(BLOCKS)
+        self.client.get(f"/dashboard/{PLAN}/blocks/{block}/", name="block dashboard")
+
+    @task(1)
+    def national_dashboard(self):
+        self.client.get(f"/dashboard/{PLAN}/", name="national dashboard")
+
+
+class Officer(HttpUser):
+    """A prefecture officer filling one half-year report after another: saves twice, then submits."""
+
+    fixed_count = int(os.environ.get("LOAD_OFFICER_USERS", str(len(OFFICERS) or 1)))
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.username, self.region = OFFICERS.pop(0)
+        self.periods = list(PERIODS)
+        log_in(self, self.username)
+
+    @task
+    def fill_and_submit_a_report(self):
+        if not self.periods:
+            self.wait()
+            return
+        fiscal_year, half = self.periods.pop(0)
+        url = f"/progress/{self.region}/{fiscal_year}/{half}/"
+        page = self.client.get(url, name="report page")
+        fields = VALUE_FIELD.findall(page.text)
+        values = {name: str(random.randint(0, 50)) for name in fields}
+        for action in ("save", "save", "submit"):
+            form = {
+                "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
+                "version": VERSION.search(page.text).group(1),
+                "action": action,
+                **values,
+            }
+            response = self.client.post(url, form, name=f"report {action}", allow_redirects=False)
+            if response.status_code != 302:
+                return  # counted as a failure by the check below, never retried
+            page = self.client.get(url, name="report page")
+        submitted.append(
+            {"region": self.region, "fiscal_year": int(fiscal_year), "half": half, "values": values}
+        )
+
+
+@events.quitting.add_listener
+def write_submitted(environment, **kwargs):
+    with open(SUBMITTED_LOG, "w", encoding="utf-8") as log:
+        for report in submitted:
+            log.write(json.dumps(report, ensure_ascii=False) + "\n")
