@@ -4,6 +4,7 @@ from reports.converters import EntryPeriodConverter, HalfConverter
 from reports.views import (
     block,
     board,
+    case_studies,
     central,
     compare,
     home,
@@ -50,4 +51,10 @@ urlpatterns = [
         central.entry,
         name="central_entry",
     ),
+    # case studies (成果事例): the library, one case study, drafting and publishing
+    path("case-studies/", case_studies.library, name="case_studies"),
+    path("case-studies/new/", case_studies.new, name="case_study_new"),
+    path("case-studies/<int:pk>/", case_studies.case_study, name="case_study"),
+    path("case-studies/<int:pk>/edit/", case_studies.edit, name="case_study_edit"),
+    path("case-studies/<int:pk>/publish/", case_studies.publish, name="case_study_publish"),
 ]

@@ -16,10 +16,13 @@ from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from kpis.models import Indicator
+from plans.models import Plan
 from regions import roles
 from regions.demo import create_demo_users
 from regions.models import Affiliation, Block, Region
+from reports import case_studies
 from reports.demo import open_demo_period
+from reports.models import CaseStudy
 from reports.workflow import report_of
 
 ROLES = {
@@ -117,6 +120,25 @@ RULES = {
         post=same(403, NOT_CENTRAL) | same(400, ["central", "admin"]),
         kwargs={"plan_number": 2, "fiscal_year": 2022, "period": "fy"},
     ),
+    # case studies: the library and a published one (000 成果事例 北海道) are read by everyone
+    "reports:case_studies": EVERYONE_READS,
+    "reports:case_study": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"pk": "published"}),
+    # officers, bureaus and central staff draft (each for the regions they look after); viewers do not
+    "reports:case_study_new": Rule(
+        get=same(200, SIGNED_IN) | {"viewer": 403},
+        post=same(400, SIGNED_IN) | {"viewer": 403},
+    ),
+    # Kanagawa's draft: its officer, the Kanto bureau and central staff; 404 for everyone else
+    "reports:case_study_edit": Rule(
+        get=same(404, SCOPED_OUT) | same(200, ["officer", "bureau", "central", "admin"]),
+        post=same(404, SCOPED_OUT) | same(400, ["officer", "bureau", "central", "admin"]),
+        kwargs={"pk": "draft"},
+    ),
+    "reports:case_study_publish": Rule(
+        get=same(405, SIGNED_IN),
+        post=same(404, SCOPED_OUT) | {"officer": 403} | same(400, ["bureau", "central", "admin"]),
+        kwargs={"pk": "draft"},
+    ),
 }
 
 
@@ -149,9 +171,19 @@ def portal(db):
     report = report_of(period, Region.objects.get(code="14"))
     report.state = report.State.SUBMITTED
     report.save()
+    draft = case_studies.create(
+        User.objects.get(username="demo-pref-14"),
+        plan=Plan.objects.get(number=2),
+        region=Region.objects.get(code="14"),
+        data=case_studies.CaseStudyInput(title="神奈川県の成果事例（作成中）"),
+    )
     return {
         "period": period,
         "kanagawa": Indicator.objects.filter(kpi__plan__number=2, kpi__region__code="14").first(),
+        "case_studies": {
+            "published": CaseStudy.objects.get(plan__number=1, code="01-1").pk,
+            "draft": draft.pk,
+        },
     }
 
 
@@ -161,6 +193,8 @@ def url_for(name: str, portal) -> str:
         kwargs["indicator_id"] = portal["kanagawa"].pk
     if kwargs.get("period_id") == "demo":
         kwargs["period_id"] = portal["period"].pk
+    if kwargs.get("pk") in ("published", "draft"):
+        kwargs["pk"] = portal["case_studies"][kwargs["pk"]]
     return reverse(name, kwargs=kwargs)
 
 
@@ -176,3 +210,14 @@ def test_permission_matrix(client, portal, name, method, role):
     assert response.status_code == expected, f"{method.upper()} {name} as {role}"
     if expected == 302 and role == "anonymous" and RULES[name].sends_anonymous_to_login:
         assert response["Location"].startswith(reverse("login"))
+
+
+# A draft case study's page: the same scope as its editing (a published one is read by everyone).
+DRAFT_CASE_STUDY = same(404, SCOPED_OUT) | same(200, ["officer", "bureau", "central", "admin"])
+
+
+@pytest.mark.parametrize("role", SIGNED_IN)
+def test_a_draft_case_study_is_seen_only_in_its_regions_scope(client, portal, role):
+    client.force_login(User.objects.get(username=ROLES[role]))
+    url = reverse("reports:case_study", kwargs={"pk": portal["case_studies"]["draft"]})
+    assert client.get(url).status_code == DRAFT_CASE_STUDY[role], role
