@@ -1,12 +1,13 @@
 # make run   – set up everything and serve the portal at http://127.0.0.1:8000/
 # make test  – set up what the tests need and run the whole suite
 # make bench – time the dashboards at 1×, 10× and 100× the real data (writes BENCHMARKS.md)
+# make serve – as `make run`, but served as in production: DEBUG off, gunicorn, collected static files
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint data bench clean
+.PHONY: run serve test install lint data bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,11 +25,42 @@ data: install
 run: data
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
+# The production stack on one's own machine over plain http (PORTAL_HTTPS=false). SECRET_KEY,
+# ALLOWED_HOSTS, PORTAL_HTTPS and the GUNICORN_* variables are taken from the environment when set;
+# without SECRET_KEY, a random key is made once and kept in $(SECRET_KEY_FILE).
+SECRET_KEY_FILE := $(VENV)/secret_key
+SERVE_ENV = DEBUG=false \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat $(SECRET_KEY_FILE))}" \
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" \
+	PORTAL_HTTPS="$${PORTAL_HTTPS:-false}"
+
+serve: data
+	@if [ -z "$$SECRET_KEY" ] && [ ! -s $(SECRET_KEY_FILE) ]; then \
+		(umask 077 && $(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $(SECRET_KEY_FILE)); \
+		echo "SECRET_KEY is not set: using a random key kept in $(SECRET_KEY_FILE)"; \
+	fi
+	$(SERVE_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 1
+	@echo "Serving http://$${GUNICORN_BIND:-127.0.0.1:8000}/ with gunicorn, DEBUG off (Ctrl-C stops it)"
+	$(SERVE_ENV) exec $(BIN)/gunicorn chizai_portal.wsgi -c chizai_portal/gunicorn.conf.py
+
 test: install
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# Only the import of 10,000 actuals beside a raw insert; rewrites the block of BENCHMARKS.md for the
+# database in use (SQLite, or PostgreSQL through DATABASE_URL).
+.PHONY: bench-import
+bench-import: install
+	$(BIN)/python -m benchmarks --import-only
+
+# The load test: gunicorn + a throwaway PostgreSQL, 50 viewers and 10 officers for 60 s on the 100×
+# data (needs the PostgreSQL server binaries: apt-get install postgresql). Writes its BENCHMARKS.md section.
+.PHONY: bench-load
+bench-load: install
+	$(VENV)/bin/pip install -q -e '.[bench]'
+	$(BIN)/python -m benchmarks.load
 
 lint: install
 	$(BIN)/ruff check .

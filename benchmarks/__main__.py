@@ -1,7 +1,8 @@
-"""python -m benchmarks [--scales 1 10 100] [--repeat N] [--budget S] [--output BENCHMARKS.md]
+"""python -m benchmarks [--scales 1 10 100] [--repeat N] [--budget S] [--import-only] [--output BENCHMARKS.md]
 
-Times every dashboard of a synthetic plan at each scale beside a trivial floor page and writes the
-table to BENCHMARKS.md. See benchmarks/report.py (ABOUT) for what is measured.
+Times every dashboard of a synthetic plan at each scale beside a trivial floor page, and an import of
+10,000 actuals beside a raw insert of the same rows, and writes the tables to BENCHMARKS.md. See
+benchmarks/report.py (ABOUT, IMPORT_ABOUT) for what is measured.
 """
 
 import argparse
@@ -36,9 +37,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests first (default 2)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=PROJECT / "BENCHMARKS.md")
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="time only the import, and rewrite only its block (this database's) of the output",
+    )
+    parser.add_argument("--import-rows", type=int, default=None, help="actuals in the file (default 10,000)")
+    parser.add_argument("--import-repeat", type=int, default=5, help="timed runs of each (default 5)")
+    parser.add_argument(
+        "--profile-import", action="store_true", help="also print a cProfile of one import of new rows"
+    )
     args = parser.parse_args(argv)
-    if min(args.scales) < 1 or args.repeat < 1 or args.warmup < 1:
-        parser.error("scales, --repeat and --warmup must be at least 1")
+    if min(args.scales) < 1 or args.repeat < 1 or args.warmup < 1 or args.import_repeat < 1:
+        parser.error("scales, --repeat, --warmup and --import-repeat must be at least 1")
+    if args.import_rows is not None and args.import_rows < 1:
+        parser.error("--import-rows must be at least 1")
     return args
 
 
@@ -191,6 +204,17 @@ def _timed(client, scale: int, name: str, url: str, args, before_each=None):
     return page
 
 
+def run_import(args, database: str):
+    from benchmarks.imports import DEFAULT_ROWS, profile_import, run_import_benchmark
+
+    rows = args.import_rows or DEFAULT_ROWS
+    result = run_import_benchmark(rows=rows, repeat=args.import_repeat, database=database, progress=progress)
+    progress(f"import: {result.ratio:.1f}× the raw insert")
+    if args.profile_import:
+        print(profile_import(rows=rows), flush=True)
+    return result
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
@@ -200,8 +224,10 @@ def main(argv: list[str] | None = None) -> int:
         from django.conf import settings
         from django.contrib.auth.models import User
         from django.core.management import call_command
+        from django.db import connection
 
-        from benchmarks.report import render
+        from benchmarks import load
+        from benchmarks.report import import_block, render, with_import_block
 
         if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -212,22 +238,24 @@ def main(argv: list[str] | None = None) -> int:
         call_command("createcachetable", verbosity=0)
         call_command("load_plan_data", verbosity=0)
         progress("migrated and loaded the documents' data")
-        client = benchmark_client()
-        try:
-            results = [run_scale(client, scale, args) for scale in sorted(set(args.scales))]
-        finally:
-            client.logout()
-            User.objects.filter(username=BENCHMARK_USERNAME).delete()
+        command = " ".join(["python -m benchmarks", *argv])
+        date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
         output = args.output.resolve()
-        output.write_text(
-            render(
-                results,
-                machine=machine,
-                command=" ".join(["python -m benchmarks", *argv]),
-                date=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            ),
-            encoding="utf-8",
-        )
+        previous = output.read_text(encoding="utf-8") if output.exists() else ""
+        if args.import_only:
+            text = previous or "# Benchmarks\n"
+        else:
+            client = benchmark_client()
+            try:
+                results = [run_scale(client, scale, args) for scale in sorted(set(args.scales))]
+            finally:
+                client.logout()
+                User.objects.filter(username=BENCHMARK_USERNAME).delete()
+            text = render(results, machine=machine, command=command, date=date)
+        imported = run_import(args, _database_version(connection))
+        block = import_block(imported, vendor=connection.vendor, machine=machine, command=command, date=date)
+        text = with_import_block(text, connection.vendor, block, previous=previous)
+        output.write_text(load.with_section(text, load.section_in(previous)), encoding="utf-8")
         progress(f"wrote {output}")
         from django.db import connections
 

@@ -132,7 +132,7 @@ dashboard within 5× the floor at 100×, judged on the cached views. A page answ
 
 def render(results: list[ScaleResult], *, machine: list[str], command: str, date: str) -> str:
     lines = [
-        "# Dashboard benchmarks",
+        "# Benchmarks",
         "",
         f"Written by `{command}` on {date}.",
         "",
@@ -166,3 +166,140 @@ def render(results: list[ScaleResult], *, machine: list[str], command: str, date
     for result in results:
         lines += scale_table(result)
     return "\n".join([*lines, ABOUT])
+
+
+# --- the import section ----------------------------------------------------------------------
+# One block per database (SQLite, PostgreSQL), each written by the run on that database; a run
+# replaces its own block and keeps the other's, so both can stand side by side in one file.
+
+IMPORT_SECTION_START, IMPORT_SECTION_END = "<!-- import-benchmark -->", "<!-- /import-benchmark -->"
+IMPORT_HEADING = "## Import: actuals through the real import path, beside a raw insert"
+IMPORT_VENDORS = ("sqlite", "postgresql")
+
+
+def _block_markers(vendor: str) -> tuple[str, str]:
+    return f"<!-- import-benchmark:{vendor} -->", f"<!-- /import-benchmark:{vendor} -->"
+
+
+def _between(text: str, start: str, end: str) -> str | None:
+    first = text.find(start)
+    last = text.find(end, first + len(start)) if first >= 0 else -1
+    return text[first : last + len(end)] if first >= 0 and last >= 0 else None
+
+
+def _load_line(load_average: float) -> str:
+    return (
+        f"- Load average when the runs began: {load_average:.1f} (the runs take turns, so other work on "
+        "the machine slows them alike)"
+    )
+
+
+def import_block(result, *, vendor: str, machine: list[str], command: str, date: str) -> str:
+    """The table of one run: raw insert, import of new rows, updates and the dry run, × the raw insert."""
+    from benchmarks.imports import TARGET_RATIO
+
+    start, end = _block_markers(vendor)
+    raw = result.raw
+    lines = [
+        start,
+        f"### {result.database}",
+        "",
+        f"Written by `{command}` on {date}. {result.rows:,} actuals of {result.indicators:,} indicators, "
+        f"a CSV file of {result.csv_bytes / 1024:,.0f} KB.",
+        "",
+        *(f"- {line}" for line in machine),
+        *([_load_line(result.load_average)] if result.load_average is not None else []),
+        "",
+        "| run | median s | fastest s | × raw insert | SQL queries | runs |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for timing in [raw, result.with_history, *result.imports]:
+        lines.append(
+            f"| {timing.name} | {timing.median_s:,.3f} | {timing.best_s:,.3f} | "
+            f"{timing.median_s / raw.median_s:,.1f}× | {timing.queries:,} | {len(timing.samples_s)} |"
+        )
+    met = result.ratio <= TARGET_RATIO
+    lines += [
+        "",
+        f"**{'Met' if met else 'Not met'}** on {result.database}: importing {result.rows:,} new actuals takes "
+        f"{result.ratio:,.1f}× the raw insert of the same rows (target ≤ {TARGET_RATIO}×). Writing the same "
+        f"rows with a history record each (`bulk_create_with_history`, no file, no checks) takes "
+        f"{result.history_ratio:,.1f}× on its own"
+        + (", more than the target by itself." if result.history_ratio > TARGET_RATIO else "."),
+        end,
+    ]
+    return "\n".join(lines)
+
+
+IMPORT_ABOUT = """\
+Each run is inside a transaction rolled back at its end, so every run starts from the same state; the
+SQL queries are counted in one more, untimed run. "Raw insert" is `Actual.objects.bulk_create` of the
+rows already turned into model objects: no file, no checks, no history, the least any import of these
+rows can cost. "Import" is `kpis.importing.import_file(kind=ACTUALS, data=…, file_format="csv",
+dry_run=False)`, what `manage.py import_actuals` and the admin's confirm step run: it reads the CSV,
+checks every cell of every row with its Japanese message and line number (all-or-nothing), then
+writes the actuals and one history record each with `bulk_create` in batches of 500. "Raw insert
+with history" writes the rows and their history records as the import does, through
+django-simple-history's `bulk_create_with_history`, but without a file or a check. "Every row an
+update" imports the same file over actuals that exist with other values (`bulk_update`, only the
+changed columns); "dry run" is the admin's preview, which reads, checks and counts without writing.
+
+Where the time goes (cProfile of the import of new rows, `--profile-import`). An import is about the
+dry run plus the raw insert with history, and each of those is well over the raw insert by itself.
+Writing: each history record is a second model object and a second, wider row (15 columns against the
+actual's 11) that Django's ORM turns into SQL parameters one value at a time, so the history costs
+more than the actuals it records. Checking: per row, import-export's bookkeeping, one model object,
+each cell read with its message, Django's field validation (value, note, source) and the model's
+`clean()` (an integer count, a percentage up to 100): Python, row after row (the dry run's time over
+the number of rows); reading the CSV is a small part. Looking keys up costs little: every plan, KPI,
+indicator and existing figure the file names is loaded in one query each, whatever the number of
+rows, and no row runs a query of its own (`tests/test_import_speed.py` counts them). Updates cost more than new rows because Django's
+`bulk_update` builds a `CASE WHEN` per row and column.
+
+Run `python -m benchmarks --import-only` (or `make bench-import`) to time the import alone and rewrite
+this section's block for the database in use (`--import-rows`, `--import-repeat`; `--profile-import`
+also prints where an import spends its time, from cProfile). For PostgreSQL, set `DATABASE_URL` to a
+throwaway server as `.ci/run` starts one. `make bench` runs the dashboards and the import.
+"""
+
+
+def import_section(blocks: dict[str, str]) -> str:
+    """The whole section: heading, each database's block (SQLite first), what is measured."""
+    from benchmarks.imports import DEFAULT_ROWS, TARGET_RATIO
+
+    lines = [
+        IMPORT_SECTION_START,
+        IMPORT_HEADING,
+        "",
+        f"Target: an import of {DEFAULT_ROWS:,} actuals through the real import path within "
+        f"{TARGET_RATIO}× a raw bulk insert of the same rows, on SQLite and on PostgreSQL.",
+        "",
+    ]
+    for vendor in IMPORT_VENDORS:
+        if vendor in blocks:
+            lines += [blocks[vendor], ""]
+    lines += [IMPORT_ABOUT.rstrip(), IMPORT_SECTION_END]
+    return "\n".join(lines)
+
+
+def import_blocks_in(text: str) -> dict[str, str]:
+    blocks = {}
+    for vendor in IMPORT_VENDORS:
+        block = _between(text, *_block_markers(vendor))
+        if block:
+            blocks[vendor] = block
+    return blocks
+
+
+def with_import_block(text: str, vendor: str, block: str, *, previous: str = "") -> str:
+    """`text` (BENCHMARKS.md) with this database's import block, and the other database's block kept
+    from `previous` (the file as it was) or from `text` itself."""
+    blocks = import_blocks_in(previous or text) | {vendor: block}
+    section = import_section(blocks)
+    old = _between(text, IMPORT_SECTION_START, IMPORT_SECTION_END)
+    if old:
+        return text.replace(old, section)
+    about = text.find("## How to reproduce")
+    if about >= 0:
+        return text[:about] + section + "\n\n" + text[about:]
+    return text.rstrip() + "\n\n" + section + "\n"

@@ -25,7 +25,13 @@ class FileImportExportAdmin(ImportExportModelAdmin):
     export_form_class = ExportForm
 
     def process_dataset(self, dataset, form, request, **kwargs):
-        return import_dataset(kind=self.file_kind, dataset=dataset, dry_run=False, user=request.user).result
+        return import_dataset(
+            kind=self.file_kind,
+            dataset=dataset,
+            dry_run=False,
+            user=request.user,
+            filename=form.cleaned_data.get("original_file_name"),
+        ).result
 
     def import_action(self, request, **kwargs):
         response = super().import_action(request, **kwargs)

@@ -7,6 +7,7 @@ into a line-numbered error.
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from django.db import models
 from import_export import widgets
@@ -19,9 +20,11 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@lru_cache(maxsize=4096, typed=True)
 def cell_text(value) -> str:
     """A key or number cell as text. Excel hands codes over as numbers (1.0 for "1"), and
-    Japanese input methods type full-width digits; NFKC makes "１４" read as "14"."""
+    Japanese input methods type full-width digits; NFKC makes "１４" read as "14". A file repeats
+    its codes, years and periods on every row: each distinct cell is read once."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -117,10 +120,11 @@ class ChoiceCell(Cell):
     def __init__(self, label: str, choices: type[models.Choices], *, required: bool = True):
         super().__init__(label, required=required)
         self.choices = choices
+        self.codes = {str(choice.value): choice.value for choice in choices}
 
     def parse(self, value):
         text = cell_text(value)
-        codes = {str(choice.value): choice.value for choice in self.choices}
+        codes = self.codes
         if text.lower() in codes:
             return codes[text.lower()]
         # Labels only when the code did not match: translating them costs more than the rest of a row.

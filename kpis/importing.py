@@ -66,21 +66,32 @@ class UnreadableFile(Exception):
 # --- the service -----------------------------------------------------------------------------
 
 
-def import_file(*, kind: FileKind, data: bytes, file_format: str, dry_run: bool, user=None) -> ImportOutcome:
+def import_file(
+    *, kind: FileKind, data: bytes, file_format: str, dry_run: bool, user=None, filename: str | None = None
+) -> ImportOutcome:
+    """Import a file's bytes. `user` and `filename` go into the history of every figure written
+    ("ファイル取込（actuals.xlsx）")."""
     try:
         dataset = read_dataset(data, file_format)
     except UnreadableFile as unreadable:
         return ImportOutcome(errors=(unreadable.error,), dry_run=dry_run)
-    return import_dataset(kind=kind, dataset=dataset, dry_run=dry_run, user=user)
+    return import_dataset(kind=kind, dataset=dataset, dry_run=dry_run, user=user, filename=filename)
 
 
-def import_dataset(*, kind: FileKind, dataset: tablib.Dataset, dry_run: bool, user=None) -> ImportOutcome:
+def import_dataset(
+    *, kind: FileKind, dataset: tablib.Dataset, dry_run: bool, user=None, filename: str | None = None
+) -> ImportOutcome:
     resource = RESOURCES[kind]()
     with transaction.atomic():
         # The resource rolls back its own savepoint on any error; the flags say so once more
         # because import-export's defaults would keep the valid rows.
         result = resource.import_data(
-            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, user=user
+            dataset,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            user=user,
+            file_name=filename,
         )
     return outcome_of(result, dry_run=dry_run)
 

@@ -7,16 +7,27 @@ becomes a Japanese message on its own line and column.
 
 All-or-nothing is enforced here, in `import_data`, so the admin (which calls the resource
 directly, and passes no rollback flag at its confirm step) and the service behave the same.
+
+Targets and actuals are written together once every row of the file has been checked: created
+ones with one `bulk_create`, changed ones with one `bulk_update` (in batches), each with its history
+record, in the import's transaction (`FigureResource.write`). The database's own checks are all
+made in Python beforehand, row by row; should the database still refuse a batch (another user saved
+the same figure meanwhile), the rows are saved one by one to name the refused ones, and nothing is
+kept.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property, partial
+from pathlib import PurePath
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
-from import_export.results import Result
+from import_export.results import Result, RowResult
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kpis.cells import (
     ChoiceCell,
@@ -106,6 +117,30 @@ def with_line_feeds(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class PreviewRowResult(RowResult):
+    """A row's result whose preview cells are worked out when first read: only the admin's preview
+    page reads them, and a file of 10,000 rows would otherwise render 100,000 cells for nothing.
+    The admin log describes its objects itself, so no text of the object is kept here either."""
+
+    def __init__(self):
+        self.preview = None
+        super().__init__()
+
+    @property
+    def diff(self):
+        if self._diff is None and self.preview is not None:
+            self._diff = self.preview()
+        return self._diff
+
+    @diff.setter
+    def diff(self, value):
+        self._diff = value
+
+    def add_instance_info(self, instance):
+        if instance is not None:
+            self.object_id = instance.pk
+
+
 class NaturalKeyResource(resources.ModelResource):
     required_columns: tuple[str, ...] = ()
     # Model fields that are never cleaned from a cell: foreign keys are resolved through the
@@ -124,6 +159,7 @@ class NaturalKeyResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.import_fields: list[Field] | None = None
         self.line_numbers: list[int] = []
         self.problems: dict[str, list[str]] = {}
         self.seen_keys: dict[tuple, int] = {}
@@ -154,6 +190,15 @@ class NaturalKeyResource(resources.ModelResource):
             rollback_on_validation_errors=True,
             **kwargs,
         )
+
+    def get_row_result_class(self):
+        return PreviewRowResult
+
+    def get_import_fields(self):
+        # Asked for several times per row: the same list for the whole import.
+        if self.import_fields is None:
+            self.import_fields = super().get_import_fields()
+        return self.import_fields
 
     def header_problems(self, headers: list[str]) -> dict[str, list[str]]:
         known = [field.column_name for field in self.get_import_fields()]
@@ -230,16 +275,23 @@ class NaturalKeyResource(resources.ModelResource):
     # reading a row: every problem of the row at once, keyed by column
 
     def import_instance(self, instance, row, **kwargs):
-        for field in self.get_import_fields():
-            if field.readonly or field.column_name not in row:
+        for field in self.cell_fields:
+            if field.column_name not in row:
                 continue
             try:
-                field.save(instance, row, **kwargs)
+                # What field.save() does, without its per-cell overhead: these fields are the
+                # model's own attributes and have no default.
+                setattr(instance, field.attribute, field.widget.clean(row[field.column_name]))
             except ValueError as error:
                 self.report(field.column_name, str(error))
         self.after_cells_read(instance, row)
         if self.problems:
             raise ValidationError(dict(self.problems))
+
+    @cached_property
+    def cell_fields(self) -> list[Field]:
+        """The fields read from the row into the instance (keys are read by the resource)."""
+        return [field for field in self.get_import_fields() if not field.readonly]
 
     def after_cells_read(self, instance, row) -> None:
         pass
@@ -259,14 +311,14 @@ class NaturalKeyResource(resources.ModelResource):
 
     def after_import_row(self, row, row_result, **kwargs):
         if row_result.is_valid() and row_result.instance is not None:
-            row_result.diff = self.preview_cells(row_result.instance)
+            row_result.preview = partial(self.preview_cells, row_result.instance, self.values_before)
 
-    def preview_cells(self, instance) -> list[str]:
+    def preview_cells(self, instance, values_before: list | None) -> list[str]:
         """Each cell as it will be; a changed one as "before → after"."""
         after = self.rendered_cells(self.cell_values(instance))
-        if self.values_before is None:
+        if values_before is None:
             return after
-        before = self.rendered_cells(self.values_before)
+        before = self.rendered_cells(values_before)
         return [
             new if same_text(old, new) else f"{old} → {new}" for old, new in zip(before, after, strict=True)
         ]
@@ -287,7 +339,7 @@ class NaturalKeyResource(resources.ModelResource):
         """Add the model's complaints about `instance` to `errors`, by column."""
         attribute_of = {column: attribute for attribute, column in column_of.items()}
         not_cleaned = self.not_cleaned if not_cleaned is None else not_cleaned
-        exclude = [*not_cleaned, *(attribute_of.get(column, column) for column in errors)]
+        exclude = {*not_cleaned, *(attribute_of.get(column, column) for column in errors)}
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
@@ -295,7 +347,7 @@ class NaturalKeyResource(resources.ModelResource):
                 column = column_of.get(attribute, NON_FIELD_ERRORS)
                 errors.setdefault(column, []).extend(messages)
 
-    @property
+    @cached_property
     def column_of_attribute(self) -> dict[str, str]:
         own_fields = [field for field in self.get_import_fields() if "__" not in field.attribute]
         return {field.attribute: field.column_name for field in own_fields} | {
@@ -530,8 +582,23 @@ class KpiResource(NaturalKeyResource):
 # --- target and actual files -----------------------------------------------------------------
 
 
+WRITE_BATCH_SIZE = 500
+
+
+def change_reason_for(file_name: str | None) -> str:
+    """The history's reason for a figure an import wrote: the file's name when it is known."""
+    return f"ファイル取込（{PurePath(file_name).name if file_name else '取込'}）"
+
+
 class FigureResource(NaturalKeyResource):
     """What the target and actual files share: an indicator's value for one period."""
+
+    class Meta(NaturalKeyResource.Meta):
+        # No savepoint and no save() per row: import-export collects the checked figures, and
+        # `bulk_create` and `bulk_update` below write them all at the end (batch_size None: never
+        # part-way through the file).
+        use_bulk = True
+        batch_size = None
 
     plan = key_field("indicator__kpi__plan__number", "plan")
     kpi_code = key_field("indicator__kpi__code", "kpi_code")
@@ -545,7 +612,9 @@ class FigureResource(NaturalKeyResource):
     source = Field("source", "source", TextCell())
 
     required_columns = ("plan", "kpi_code", "region_code", "indicator_code", "period", "year", "value")
-    not_cleaned = ("indicator", "measure")
+    # Besides the indicator and its measure: fields whose cell reader already refuses anything the
+    # model would (a period of the choices, a year 1990–2100), and a field no file holds.
+    not_cleaned = ("indicator", "measure", "period", "year", "start_year", "achieved_on")
     export_related = ("indicator__kpi__plan", "indicator__kpi__region")
 
     def get_queryset(self):
@@ -563,12 +632,34 @@ class FigureResource(NaturalKeyResource):
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        indicators_by_id = {indicator.pk: indicator for indicator in self.index.indicators.values()}
-        self.existing = {}
-        figures = self._meta.model.objects.filter(indicator__kpi__plan__number__in=self.plan_numbers)
-        for figure in figures.order_by():
-            figure.indicator = indicators_by_id[figure.indicator_id]
-            self.existing[(figure.indicator_id, figure.period, figure.year)] = figure
+        user = kwargs.get("user")
+        self.user = user if getattr(user, "is_authenticated", False) else None
+        self.change_reason = change_reason_for(kwargs.get("file_name"))
+        self.written_at = timezone.now()
+        self.existing = self.existing_figures(self.indicators_named_in(dataset))
+        self.changed_attributes: set[str] = set()
+
+    def indicators_named_in(self, dataset) -> dict[int, Indicator]:
+        """The indicators the file's rows name (the rows' other problems are found row by row)."""
+        keys = zip(dataset["plan"], dataset["kpi_code"], dataset["indicator_code"], strict=True)
+        indicators = {}
+        for plan, kpi_code, indicator_code in keys:
+            plan_text = cell_text(plan)
+            if plan_text.isdecimal():
+                indicator = self.index.indicators.get(
+                    (int(plan_text), cell_text(kpi_code), cell_text(indicator_code))
+                )
+                if indicator is not None:
+                    indicators[indicator.pk] = indicator
+        return indicators
+
+    def existing_figures(self, indicators: dict[int, Indicator]) -> dict[tuple, models.Model]:
+        """The figures the file may update, by indicator, period and year: one query."""
+        existing = {}
+        for figure in self._meta.model.objects.filter(indicator_id__in=list(indicators)).order_by():
+            figure.indicator = indicators[figure.indicator_id]
+            existing[(figure.indicator_id, figure.period, figure.year)] = figure
+        return existing
 
     def before_import_row(self, row, **kwargs):
         super().before_import_row(row, **kwargs)
@@ -584,7 +675,7 @@ class FigureResource(NaturalKeyResource):
     def quietly_read(self, row, column: str):
         """A key cell for finding the row's figure; a bad one is reported when the row is read."""
         try:
-            return self.fields[column].clean(row)
+            return self.fields[column].widget.clean(row[column])
         except ValueError:
             return None
 
@@ -616,11 +707,88 @@ class FigureResource(NaturalKeyResource):
 
     def after_cells_read(self, instance, row) -> None:
         if self.row_indicator:
+            # What the pre_save signal would copy: bulk writes send no signals.
             instance.measure = self.row_indicator.measure
         if instance.start_year and instance.year and instance.start_year > instance.year:
             self.report(
                 "start_year", f"累計の開始年度 {instance.start_year} が年度 {instance.year} より後です"
             )
+
+    # writing: once every row is checked, all figures at once
+
+    def after_init_instance(self, instance, new, row, **kwargs):
+        super().after_init_instance(instance, new, row, **kwargs)
+        self.attributes_before = None if new else self.written_values(instance)
+
+    def written_values(self, instance) -> dict:
+        return {attribute: getattr(instance, attribute) for attribute in self.updated_attributes}
+
+    def before_save_instance(self, instance, row, **kwargs):
+        instance.import_row_number = kwargs["row_number"]
+        if self.attributes_before is not None:
+            # Only the columns some row changes are updated: each costs a CASE over every row.
+            self.changed_attributes.update(
+                attribute
+                for attribute, value in self.written_values(instance).items()
+                if value != self.attributes_before[attribute]
+            )
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and self.may_write(dry_run, result):
+            self.write(self.create_instances, result, created=True)
+        self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.update_instances and self.may_write(dry_run, result):
+            self.write(self.update_instances, result, created=False)
+        self.update_instances.clear()
+
+    def may_write(self, dry_run: bool, result: Result) -> bool:
+        """A dry run writes nothing; nor does a file with a bad row (all or nothing)."""
+        return not (dry_run or result.has_errors() or result.has_validation_errors())
+
+    def write(self, figures: list, result: Result, *, created: bool) -> None:
+        """Write the figures with a history record each, then tell the dashboards once; a refusal
+        by the database becomes an error on the refused rows."""
+        from reports.caching import bump_data_version  # reports imports kpis: not at load time
+
+        history = {
+            "default_user": self.user,
+            "default_change_reason": self.change_reason,
+            "default_date": self.written_at,
+            "batch_size": WRITE_BATCH_SIZE,
+        }
+        model = self._meta.model
+        try:
+            with transaction.atomic():
+                if created:
+                    bulk_create_with_history(figures, model, **history)
+                else:
+                    bulk_update_with_history(figures, model, sorted(self.changed_attributes), **history)
+        except IntegrityError:
+            self.explain_refusal(figures, result, created=created)
+            return
+        # Bulk writes send no post_save: the dashboards' cache is told here.
+        bump_data_version()
+
+    @cached_property
+    def updated_attributes(self) -> list[str]:
+        """What an import may change in a figure: its cells, and the measure it copies."""
+        return [*(field.attribute for field in self.cell_fields), "measure"]
+
+    def explain_refusal(self, figures: list, result: Result, *, created: bool) -> None:
+        """Save the figures one by one to find the rows the database refuses (the import, being
+        in error, is rolled back whatever was saved)."""
+        for figure in figures:
+            if created:
+                figure.pk = None
+            figure._change_reason = self.change_reason
+            if self.user is not None:
+                figure._history_user = self.user
+            try:
+                save_or_explain(figure, force_insert=created)
+            except ValidationError as error:
+                result.append_invalid_row(figure.import_row_number, {}, error)
 
 
 # The natural key and value of a figure, first in both the target and the actual files.
@@ -634,8 +802,9 @@ class TargetResource(FigureResource):
     due_date = Field("due_date", "due_date", DateCell("期限"))
 
     sheet_title = "目標"
+    not_cleaned = (*FigureResource.not_cleaned, "baseline_year", "is_minimum", "due_date")
 
-    class Meta(NaturalKeyResource.Meta):
+    class Meta(FigureResource.Meta):
         model = Target
         fields = (
             *FIGURE_FIELDS,
@@ -651,7 +820,7 @@ class TargetResource(FigureResource):
 class ActualResource(FigureResource):
     sheet_title = "実績"
 
-    class Meta(NaturalKeyResource.Meta):
+    class Meta(FigureResource.Meta):
         model = Actual
         fields = (*FIGURE_FIELDS, "note", "source")
 

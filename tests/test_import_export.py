@@ -3,6 +3,7 @@
 import csv
 import html
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -375,6 +376,9 @@ def test_the_command_imports_a_good_file_and_prints_the_counts_in_japanese(kpi_d
 
     assert out.getvalue().strip() == "取り込みました: 新規 1件、更新 1件、変更なし 0件"
     assert figures_of(Actual, "TC01", "fy", 2021).exists()
+    # the history says which file each figure came from
+    actual = figures_of(Actual, "TC01", "fy", 2021).get()
+    assert actual.history.latest().history_change_reason == "ファイル取込（actuals.csv）"
 
 
 def test_the_command_reads_the_format_from_the_file_extension(kpi_data, tmp_path):
@@ -792,6 +796,23 @@ def test_the_admin_import_previews_a_good_file_then_writes_it_on_confirm(admin_c
     assert figures_of(Actual, "TC01", "fy", 2021).get().value == 120
     assert figures_of(Actual, "TC01", "fy", 2020).get().value == 96
     assert "取り込みました: 新規 1件、更新 1件、変更なし 0件" in response.content.decode()
+
+
+def test_the_admin_preview_shows_each_row_as_it_will_be_and_a_changed_cell_as_before_and_after(
+    admin_client, kpi_data
+):
+    response = admin_client.post(
+        reverse("admin:kpis_actual_import"),
+        {"import_file": upload(GOOD_ACTUAL_ROWS), "format": "0", "resource": "0"},
+    )
+
+    rows = [
+        [html.unescape(cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", response.content.decode(), flags=re.S)
+    ]
+    assert ["新規", "2", "TC01", "", "1", "fy", "2021", "", "120", "", ""] in rows
+    # The file's note is empty: the import will clear the note the actual has.
+    assert ["更新", "2", "TC01", "", "1", "fy", "2020", "", "95 → 96", "+81 3 1234 →", ""] in rows
 
 
 def test_the_admin_imports_a_kpi_file_through_preview_and_confirm(admin_client, kpi_data):

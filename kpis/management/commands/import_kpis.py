@@ -29,7 +29,9 @@ class ImportFileCommand(BaseCommand):
             data = file.read_bytes()
         except OSError as error:
             raise CommandError(f"ファイル {file} を読めません（{error.strerror}）") from error
-        outcome = import_file(kind=self.kind, data=data, file_format=file_format, dry_run=dry_run)
+        outcome = import_file(
+            kind=self.kind, data=data, file_format=file_format, dry_run=dry_run, filename=file.name
+        )
         if not outcome.succeeded:
             for error in outcome.errors:
                 self.stderr.write(str(error))
