@@ -5,13 +5,13 @@ One KPI text can hold several numeric indicators ("セミナーを年6回…伴�
 targets and actuals belong to the indicator.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kpis.history import user_reference
 from plans.models import Plan
 from regions.models import Region
 
@@ -359,14 +359,7 @@ class Revision(models.Model):
     new_value = models.DecimalField(
         _("改定後の目標値"), max_digits=14, decimal_places=2, null=True, blank=True
     )
-    revised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("改定者"),
-    )
+    revised_by = user_reference(_("改定者"))
     revised_at = models.DateTimeField(_("改定日時"), default=timezone.now)
 
     class Meta:

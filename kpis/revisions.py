@@ -32,6 +32,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from kpis.achievement import YEAR_PERIODS, cumulative_target, target_in_force
+from kpis.history import recorded
 from kpis.models import Indicator, Kpi, Period, Revision, Target
 from kpis.values import parse_figure
 from plans.models import Plan
@@ -132,7 +133,7 @@ def revise_target(user, indicator: Indicator, *, new_value: Decimal, effective_f
             }
         )
     for target, _new in writes:
-        _as(user, target, reason).save()
+        recorded(user, target, reason).save()
     revision = Revision(
         kpi=kpi,
         indicator=indicator,
@@ -282,7 +283,7 @@ def revise_kpi_text(user, kpi: Kpi, *, new_text: str, effective_fiscal_year: int
     reason = reason.strip()
     old_text = kpi.text
     kpi.text = text
-    _as(user, kpi, reason).save()
+    recorded(user, kpi, reason).save()
     revision = Revision(
         kpi=kpi,
         effective_fiscal_year=effective_fiscal_year,
@@ -293,10 +294,3 @@ def revise_kpi_text(user, kpi: Kpi, *, new_text: str, effective_fiscal_year: int
     )
     revision.save()
     return revision
-
-
-def _as(user, instance, reason: str):
-    """The instance, marked with the user and reason its history record should show."""
-    instance._history_user = user
-    instance._change_reason = reason  # kept whole: the history's change reason is a text field
-    return instance

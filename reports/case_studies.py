@@ -24,11 +24,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from kpis.achievement import CUMULATIVE, Achievement
 from kpis.figures import achievement_of, thresholds_of
+from kpis.history import recorded, take_version, user_name
 from kpis.models import Indicator, Kpi
 from plans.fiscal import era_year, fiscal_year_label, fiscal_year_of
 from plans.management.commands.load_plan_data import LOADED_REASON
@@ -36,11 +37,10 @@ from plans.models import Plan
 from regions import access
 from regions.models import Region
 from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep, CaseStudyTheme
-from reports.workflow import Change, StateChange, WorkflowError, _as, _shown, user_name
+from reports.workflow import MAX_TEXT_LENGTH, Change, StateChange, WorkflowError, _shown, required_text
 
 State = CaseStudy.State
 MAX_TITLE_LENGTH = 200
-MAX_TEXT_LENGTH = 4000
 MAX_OUTCOMES_LENGTH = 8000
 MAX_DATE_LABEL_LENGTH = 40
 MAX_STEPS = 30
@@ -467,7 +467,7 @@ def create(user, *, plan: Plan, region: Region, data: CaseStudyInput) -> CaseStu
     )
     _fill(case, data, user, now)
     case.order = int(case.code.rsplit("-", 1)[1])
-    _as(user, case, CREATED).save()
+    recorded(user, case, CREATED).save()
     case.themes.set(data.themes)
     _write_steps(user, case, data.steps, CREATED)
     _write_figures(user, case, data.figures, CREATED)
@@ -496,7 +496,7 @@ def save(user, case: CaseStudy, *, version: int, data: CaseStudyInput) -> CaseSt
     before = list(case.themes.order_by("order", "code"))
     theme_change = _theme_change(before, data.themes)
     case.themes.set(data.themes)
-    _as(user, case, SAVED + (f"（{theme_change}）" if theme_change else "")).save()
+    recorded(user, case, SAVED + (f"（{theme_change}）" if theme_change else "")).save()
     _write_steps(user, case, data.steps, SAVED)
     _write_figures(user, case, data.figures, SAVED)
     return case
@@ -522,7 +522,7 @@ def publish(user, case: CaseStudy, *, version: int) -> CaseStudy:
     case.published_at = timezone.now()
     case.published_by = user
     case.unpublish_reason = ""
-    _as(user, case, "公開").save()
+    recorded(user, case, "公開").save()
     return case
 
 
@@ -536,18 +536,13 @@ def unpublish(user, case: CaseStudy, *, version: int, reason: str) -> CaseStudy:
         raise PermissionDenied(MAY_NOT_UNPUBLISH)
     if not case.is_published:
         raise WorkflowError("公開済みの成果事例だけが、作成中に戻す対象です。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError("作成中に戻す理由を入力してください。", field_errors={"reason": "必須です。"})
-    if len(reason) > MAX_TEXT_LENGTH:
-        raise WorkflowError(
-            f"理由は{MAX_TEXT_LENGTH}文字以内で入力してください。",
-            field_errors={"reason": f"{MAX_TEXT_LENGTH}文字以内で入力してください（{len(reason)}文字）。"},
-        )
+    reason = required_text(
+        reason, field="reason", missing="作成中に戻す理由を入力してください。", label="理由"
+    )
     _take_version(case, version)
     case.state = State.DRAFT
     case.unpublish_reason = reason
-    _as(user, case, f"作成中に戻す: {reason}").save()
+    recorded(user, case, f"作成中に戻す: {reason}").save()
     return case
 
 
@@ -605,9 +600,9 @@ def _write_steps(user, case: CaseStudy, steps: list[StepInput], reason: str) -> 
             continue
         for name, value in values.items():
             setattr(step, name, value)
-        _as(user, step, reason).save()
+        recorded(user, step, reason).save()
     for step in existing.values():
-        _as(user, step, "削除").delete()
+        recorded(user, step, "削除").delete()
 
 
 def _write_figures(user, case: CaseStudy, figures: list[FigureInput], reason: str) -> None:
@@ -623,7 +618,7 @@ def _write_figures(user, case: CaseStudy, figures: list[FigureInput], reason: st
         ):
             kept[order] = figure
         else:
-            _as(user, figure, "削除").delete()
+            recorded(user, figure, "削除").delete()
     for order, new in enumerate(figures, start=1):
         figure = kept.get(order)
         if figure is not None and figure.label == new.label:
@@ -633,19 +628,16 @@ def _write_figures(user, case: CaseStudy, figures: list[FigureInput], reason: st
                 case_study=case, order=order, indicator=new.indicator, fiscal_year=new.fiscal_year
             )
         figure.label = new.label
-        _as(user, figure, reason).save()
+        recorded(user, figure, reason).save()
 
 
 # --- optimistic locking and history ---------------------------------------------------------------
 
 
 def _take_version(case: CaseStudy, version: int) -> None:
-    """One conditional UPDATE, as for progress reports: of two requests based on the same version,
-    exactly one moves it on; the other finds it moved and is refused."""
-    taken = CaseStudy.objects.filter(pk=case.pk, version=version).update(version=F("version") + 1)
-    if not taken:
+    """As for progress reports: of two requests based on the same version, one is refused."""
+    if not take_version(case, version):
         raise StaleCaseStudy(changes_since(case, version))
-    case.version = version + 1
 
 
 def changes_since(case: CaseStudy, version: int) -> list[Change]:

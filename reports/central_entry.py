@@ -17,11 +17,12 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from kpis.achievement import CUMULATIVE, HALVES, cumulative_target, target_in_force
 from kpis.figures import target_figure
+from kpis.history import recorded, take_version, user_name
 from kpis.models import Actual, Indicator, Kpi, Target
 from kpis.values import parse_figure
 from plans.models import Plan
@@ -217,12 +218,6 @@ def drafts_waiting() -> list[dict]:
     return list(grouped.values())
 
 
-def user_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 # --- the form -------------------------------------------------------------------------------------
 
 
@@ -309,7 +304,7 @@ def save_drafts(
             _take_version(entry, indicators[indicator_id])
             entry.value, entry.note, entry.state = value, note, State.DRAFT
             entry.updated_by = user
-            _as(user, entry, SAVE_REASON).save()
+            recorded(user, entry, SAVE_REASON).save()
     return {key: (entries[key].version if entries.get(key) else 0) for key in values}
 
 
@@ -355,11 +350,11 @@ def confirm(
             actual = None  # already published as it is
         if actual is not None:
             actual.value, actual.note, actual.source = entry.value, entry.note, CONFIRMED_SOURCE
-            _as(user, actual, CONFIRM_REASON).save()
+            recorded(user, actual, CONFIRM_REASON).save()
         entry.state = State.CONFIRMED
         entry.confirmed_at = now
         entry.updated_by = user
-        _as(user, entry, CONFIRM_REASON).save()
+        recorded(user, entry, CONFIRM_REASON).save()
     return drafts
 
 
@@ -441,16 +436,10 @@ def _change(indicator: Indicator, entry: CentralEntry | None, fiscal_year: int, 
 
 
 def _take_version(entry: CentralEntry, indicator: Indicator) -> None:
-    """Move the entry to its next version if it is still at the one read, else refuse.
-
-    One conditional UPDATE: of two requests based on the same version, exactly one matches; the
-    other waits for the first to commit (row lock) and then finds the version moved on.
-    """
-    taken = CentralEntry.objects.filter(pk=entry.pk, version=entry.version).update(version=F("version") + 1)
-    if not taken:
+    """Move the entry to its next version if it is still at the one read, else refuse."""
+    if not take_version(entry, entry.version):
         current = CentralEntry.objects.filter(pk=entry.pk).select_related("updated_by").first()
         raise StaleEntry([_change(indicator, current, entry.fiscal_year, entry.period)])
-    entry.version += 1
 
 
 def _create(user, indicator: Indicator, fiscal_year: int, period: str, value: Decimal, note: str):
@@ -459,7 +448,7 @@ def _create(user, indicator: Indicator, fiscal_year: int, period: str, value: De
     )
     try:
         with transaction.atomic():
-            _as(user, entry, SAVE_REASON).save()
+            recorded(user, entry, SAVE_REASON).save()
     except IntegrityError:
         # Someone else created the entry since the form was read.
         current = (
@@ -480,9 +469,9 @@ def _discard(user, entry: CentralEntry | None, actual: Actual | None, indicator:
     if entry.confirmed_at is not None and actual is not None:
         entry.value, entry.note, entry.state = actual.value, actual.note, State.CONFIRMED
         entry.updated_by = user
-        _as(user, entry, DISCARD_REASON).save()
+        recorded(user, entry, DISCARD_REASON).save()
         return entry
-    _as(user, entry, DISCARD_REASON).delete()
+    recorded(user, entry, DISCARD_REASON).delete()
     return None
 
 
@@ -491,10 +480,3 @@ def _shown(value) -> str:
         return ""
     value = Decimal(value)
     return f"{value.normalize():,f}" if value != value.to_integral_value() else f"{int(value):,}"
-
-
-def _as(user, instance, reason: str):
-    """The instance, marked with the user and reason its history record should show."""
-    instance._history_user = user
-    instance._change_reason = reason
-    return instance

@@ -4,13 +4,13 @@ central KPIs' actual entry. The rules that move them between states live in repo
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kpis.history import user_reference
 from kpis.models import Indicator, Kpi
 from plans.models import Plan
 from regions.models import Region
@@ -33,14 +33,7 @@ class ReportingPeriod(models.Model):
     is_locked = models.BooleanField(
         _("受付終了"), default=False, help_text=_("受付を終了した期間には提出・修正できません。")
     )
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("開設者"),
-    )
+    opened_by = user_reference(_("開設者"))
     opened_at = models.DateTimeField(_("開設日時"), default=timezone.now)
 
     history = HistoricalRecords()
@@ -100,23 +93,9 @@ class ProgressReport(models.Model):
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     first_submitted_at = models.DateTimeField(_("初回提出日時"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提出日時"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("提出者"),
-    )
+    submitted_by = user_reference(_("提出者"))
     reviewed_at = models.DateTimeField(_("確認日時"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("確認者"),
-    )
+    reviewed_by = user_reference(_("確認者"))
     return_comment = models.TextField(_("差戻し理由"), blank=True)
     reopen_reason = models.TextField(_("再開理由"), blank=True)
 
@@ -164,14 +143,7 @@ class ReportEntry(models.Model):
     activities = models.TextField(_("取組内容"), blank=True)
     outcomes = models.TextField(_("成果"), blank=True)
     next_steps = models.TextField(_("課題・次の取組"), blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("入力者"),
-    )
+    updated_by = user_reference(_("入力者"))
     # Bureau or central staff typed it in for the region.
     on_behalf = models.BooleanField(_("代理入力"), default=False)
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
@@ -215,14 +187,7 @@ class CentralEntry(models.Model):
     note = models.TextField(_("注記"), blank=True)
     state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.DRAFT)
     version = models.PositiveIntegerField(_("版"), default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("入力者"),
-    )
+    updated_by = user_reference(_("入力者"))
     updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
     confirmed_at = models.DateTimeField(_("確定日時"), null=True, blank=True)
 
@@ -324,32 +289,11 @@ class CaseStudy(models.Model):
     version = models.PositiveIntegerField(_("版"), default=1)
     order = models.PositiveSmallIntegerField(_("表示順"), default=0)
     created_at = models.DateTimeField(_("作成日時"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("作成者"),
-    )
+    created_by = user_reference(_("作成者"))
     updated_at = models.DateTimeField(_("更新日時"), null=True, blank=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("更新者"),
-    )
+    updated_by = user_reference(_("更新者"))
     published_at = models.DateTimeField(_("公開日時"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("公開者"),
-    )
+    published_by = user_reference(_("公開者"))
     unpublish_reason = models.TextField(_("作成中に戻した理由"), blank=True)
     note = models.TextField(_("注記"), blank=True)
     source = models.CharField(_("出典"), max_length=200, blank=True)

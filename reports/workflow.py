@@ -19,9 +19,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from kpis.history import recorded, take_version, user_name
 from kpis.models import Actual, Indicator, Kpi
 from kpis.values import parse_figure
 from plans.models import Plan
@@ -102,7 +103,7 @@ def open_period(user, *, plan: Plan, fiscal_year: int, half: str, deadline: date
         raise WorkflowError("この報告期間は既に開設されています。")
     period = ReportingPeriod(plan=plan, fiscal_year=fiscal_year, half=half, deadline=deadline, opened_by=user)
     period.full_clean()
-    _as(user, period, "報告期間の開設").save()
+    recorded(user, period, "報告期間の開設").save()
     return period
 
 
@@ -111,7 +112,7 @@ def set_period_locked(user, period: ReportingPeriod, locked: bool) -> ReportingP
     if not access.may_manage_periods(user):
         raise PermissionDenied
     period.is_locked = locked
-    _as(user, period, "受付終了" if locked else "受付再開").save(update_fields=["is_locked"])
+    recorded(user, period, "受付終了" if locked else "受付再開").save(update_fields=["is_locked"])
     return period
 
 
@@ -139,7 +140,7 @@ def report_of(period: ReportingPeriod, region: Region, user=None) -> ProgressRep
         present = set(report.entries.values_list("indicator_id", flat=True))
         for indicator in region_indicators(period.plan, region):
             if indicator.pk not in present:
-                _as(user, ReportEntry(report=report, indicator=indicator), "報告の作成").save()
+                recorded(user, ReportEntry(report=report, indicator=indicator), "報告の作成").save()
     return report
 
 
@@ -199,7 +200,7 @@ def save_draft(
     _check_editable(user, report)
     _take_version(report, version)
     _write_entries(user, report, inputs)
-    _as(user, report, "下書き保存").save()
+    recorded(user, report, "下書き保存").save()
     return report
 
 
@@ -216,7 +217,7 @@ def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, Entr
     report.submitted_by = user
     if report.first_submitted_at is None:
         report.first_submitted_at = now
-    _as(user, report, "提出").save()
+    recorded(user, report, "提出").save()
     # a submitted report shows as 速報 (drafts never reach a dashboard, so saving one bumps nothing)
     bump_submissions_version()
     return report
@@ -225,22 +226,15 @@ def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, Entr
 @transaction.atomic
 def return_report(user, report: ProgressReport, *, version: int, comment: str) -> ProgressReport:
     _check_reviewable(user, report)
-    comment = (comment or "").strip()
-    if not comment:
-        raise WorkflowError(
-            "差戻しの理由（コメント）を入力してください。", field_errors={"comment": "必須です。"}
-        )
-    if len(comment) > MAX_TEXT_LENGTH:
-        raise WorkflowError(
-            f"コメントは{MAX_TEXT_LENGTH}文字以内で入力してください。",
-            field_errors={"comment": f"{MAX_TEXT_LENGTH}文字以内で入力してください（{len(comment)}文字）。"},
-        )
+    comment = required_text(
+        comment, field="comment", missing="差戻しの理由（コメント）を入力してください。", label="コメント"
+    )
     _take_version(report, version)
     report.state = State.RETURNED
     report.return_comment = comment
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
-    _as(user, report, f"差戻し: {comment}").save()
+    recorded(user, report, f"差戻し: {comment}").save()
     bump_submissions_version()  # no longer 速報
     return report
 
@@ -256,7 +250,7 @@ def approve(user, report: ProgressReport, *, version: int) -> ProgressReport:
     report.state = State.APPROVED
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
-    _as(user, report, "承認").save()
+    recorded(user, report, "承認").save()
     bump_submissions_version()  # published: its actuals bump the figures' version themselves
     return report
 
@@ -270,19 +264,27 @@ def reopen(user, report: ProgressReport, *, version: int, reason: str) -> Progre
         raise PermissionDenied("承認済みの報告を再開できるのは中央（特許庁・INPIT）の担当者です。")
     if report.state != State.APPROVED:
         raise WorkflowError("承認済みの報告だけが再開の対象です。")
-    reason = (reason or "").strip()
-    if not reason:
-        raise WorkflowError("再開の理由を入力してください。", field_errors={"reason": "必須です。"})
-    if len(reason) > MAX_TEXT_LENGTH:
-        raise WorkflowError(
-            f"再開の理由は{MAX_TEXT_LENGTH}文字以内で入力してください。",
-            field_errors={"reason": f"{MAX_TEXT_LENGTH}文字以内で入力してください（{len(reason)}文字）。"},
-        )
+    reason = required_text(
+        reason, field="reason", missing="再開の理由を入力してください。", label="再開の理由"
+    )
     _take_version(report, version)
     report.state = State.DRAFT
     report.reopen_reason = reason
-    _as(user, report, f"再開: {reason}").save()
+    recorded(user, report, f"再開: {reason}").save()
     return report
+
+
+def required_text(raw: str | None, *, field: str, missing: str, label: str) -> str:
+    """A mandatory comment or reason, stripped; refused when empty or longer than the limit."""
+    text = (raw or "").strip()
+    if not text:
+        raise WorkflowError(missing, field_errors={field: "必須です。"})
+    if len(text) > MAX_TEXT_LENGTH:
+        raise WorkflowError(
+            f"{label}は{MAX_TEXT_LENGTH}文字以内で入力してください。",
+            field_errors={field: f"{MAX_TEXT_LENGTH}文字以内で入力してください（{len(text)}文字）。"},
+        )
+    return text
 
 
 def entered_by(report: ProgressReport, user) -> bool:
@@ -302,15 +304,9 @@ def entered_by(report: ProgressReport, user) -> bool:
 
 
 def _take_version(report: ProgressReport, version: int) -> None:
-    """Move the report to the next version if it is still at `version`, else refuse.
-
-    One conditional UPDATE: of two requests based on the same version, exactly one matches; the
-    other waits for the first to commit (row lock) and then finds the version moved on.
-    """
-    taken = ProgressReport.objects.filter(pk=report.pk, version=version).update(version=F("version") + 1)
-    if not taken:
+    """Move the report to the next version if it is still at `version`, else refuse."""
+    if not take_version(report, version):
         raise StaleReport(changes_since(report, version))
-    report.version = version + 1
 
 
 def changes_since(report: ProgressReport, version: int) -> list[Change]:
@@ -380,12 +376,6 @@ def _state_label(state: str | None) -> str:
     return "" if state is None else str(State(state).label)
 
 
-def user_name(user) -> str:
-    if user is None:
-        return ""
-    return user.get_full_name() or user.get_username()
-
-
 def _shown(value) -> str:
     if value is None:
         return ""
@@ -429,7 +419,7 @@ def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) 
         entry.activities, entry.outcomes, entry.next_steps = new.activities, new.outcomes, new.next_steps
         entry.updated_by = user
         entry.on_behalf = on_behalf
-        _as(user, entry, "代理入力" if on_behalf else "入力").save()
+        recorded(user, entry, "代理入力" if on_behalf else "入力").save()
 
 
 def _same(entry: ReportEntry, new: EntryInput) -> bool:
@@ -443,24 +433,25 @@ def _same(entry: ReportEntry, new: EntryInput) -> bool:
 
 def _publish_entries(user, report: ProgressReport) -> None:
     period = report.period
-    for entry in report.entries.select_related("indicator"):
-        existing = Actual.objects.filter(
-            indicator=entry.indicator, period=period.half, year=period.fiscal_year
-        ).first()
+    entries = list(report.entries.select_related("indicator"))
+    # the half's published actuals of every line, in one query
+    published = {
+        actual.indicator_id: actual
+        for actual in Actual.objects.filter(
+            indicator__in=[entry.indicator_id for entry in entries],
+            period=period.half,
+            year=period.fiscal_year,
+        )
+    }
+    for entry in entries:
+        existing = published.get(entry.indicator_id)
         if entry.value is None:
             if existing is not None and existing.source == APPROVED_SOURCE:
-                _as(user, existing, f"承認（{report}）: 値の取消し").delete()
+                recorded(user, existing, f"承認（{report}）: 値の取消し").delete()
             continue
         if existing is not None and existing.value == entry.value:
             continue
         actual = existing or Actual(indicator=entry.indicator, period=period.half, year=period.fiscal_year)
         actual.value = entry.value
         actual.source = APPROVED_SOURCE
-        _as(user, actual, f"承認（{report}）").save()
-
-
-def _as(user, instance, reason: str):
-    """The instance, marked with the user and reason its history record should show."""
-    instance._history_user = user
-    instance._change_reason = reason
-    return instance
+        recorded(user, actual, f"承認（{report}）").save()
