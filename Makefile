@@ -2,12 +2,14 @@
 # make test  – set up what the tests need and run the whole suite
 # make bench – time the dashboards at 1×, 10× and 100× the real data (writes BENCHMARKS.md)
 # make serve – as `make run`, but served as in production: DEBUG off, gunicorn, collected static files
+# make backup – the data, history included, to backups/portal-<date>-<time>.yaml.gz with its manifest
+# make restore FILE=… – a backup into an empty database, checked against its manifest (docs/backup.md)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test install lint data bench clean
+.PHONY: run serve test install lint data bench clean backup restore
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,3 +70,17 @@ lint: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Backup and restore with the portal's own commands (docs/backup.md); the database is DATABASE_URL's
+# (default db.sqlite3). On PostgreSQL, pg_dump -Fc is the usual backup; these work there too.
+BACKUP_DIR ?= backups
+
+backup: install
+	mkdir -p $(BACKUP_DIR)
+	$(BIN)/python manage.py backup_dump $(BACKUP_DIR)/portal-$$(date +%Y%m%d-%H%M%S).yaml.gz
+
+# Into an empty database only: move db.sqlite3 aside first (or point DATABASE_URL at a new database).
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=$(BACKUP_DIR)/portal-YYYYMMDD-HHMMSS.yaml.gz"; exit 2; }
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py backup_restore $(FILE)

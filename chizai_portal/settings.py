@@ -6,9 +6,11 @@ DEBUG         true/false (default true: the embedded development set-up)
 ALLOWED_HOSTS comma-separated (default: localhost names while DEBUG is on)
 PORTAL_HTTPS  true/false (default: true when DEBUG is off): HTTPS redirect, secure cookies, HSTS
 STATIC_ROOT   where `collectstatic` puts the static files (default: staticfiles/ in the project folder)
+REVERSE_PROXY_COUNT  proxies in front of gunicorn that add the client's address to X-Forwarded-For (default 0)
 The README's "Configuration" section lists every variable.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +46,10 @@ INSTALLED_APPS = [
     "django_tables2",
     "import_export",
     "simple_history",
+    # Log-in throttling (failures per user name and per client address) and the Content-Security-Policy
+    # header: see SECURITY.md.
+    "axes",
+    "csp",
     "regions",
     "plans",
     "kpis",
@@ -63,6 +69,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The Content-Security-Policy header on every response (django-csp; Django 5.2 has none of its own).
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: answers a locked-out log-in with the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "chizai_portal.urls"
@@ -107,12 +117,63 @@ CACHES = {
     }
 }
 
+# Passwords are the only factor: at least 15 characters (NIST SP 800-63B-4 for single-factor
+# passwords), no composition rules, none of the common or all-digit ones, nothing like the user's name.
+# The messages are Django's own Japanese ones. Applied wherever a password is set through a form (the
+# admin, createsuperuser, changepassword).
+PASSWORD_MIN_LENGTH = 15
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+
+def _proxy_count(raw: str) -> int:
+    if not raw.strip().isdigit():
+        raise ImproperlyConfigured(
+            f"REVERSE_PROXY_COUNT must be a whole number (0 without a proxy), not {raw!r}"
+        )
+    return int(raw)
+
+
+# django-axes checks every log-in attempt before the password is; Django's own backend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failures are kept in the database, shared by every gunicorn process and host. A user name is locked
+# after 5 failures, a client address after 30 (an office or a government network gateway is
+# one address for many people), each until 15 minutes have passed without a failure. Unknown user names
+# are counted like known ones, so a lock-out tells nothing about which names exist.
+AXES_HANDLER = "chizai_portal.login_security.PortalAxesHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 5
+PORTAL_ADDRESS_FAILURE_LIMIT = 30
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+# A success does not wipe the failures: it would let anyone with an account reset the count of the
+# address they share with someone trying other names.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "chizai_portal.login_security.locked_out"
+AXES_COOLOFF_MESSAGE = _(
+    "ログインの失敗が続いたため、しばらくログインできません。時間をおいてお試しください。"
+)
+AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
+# The client's address: REMOTE_ADDR, or, behind REVERSE_PROXY_COUNT proxies that each append to
+# X-Forwarded-For, the address the outermost of them saw (entries a client wrote itself are ignored).
+REVERSE_PROXY_COUNT = _proxy_count(env_str("REVERSE_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "chizai_portal.login_security.client_ip"
+
+# A session ends when the browser closes, and in any case 8 hours after the log-in (a working day): the
+# session is stored once at log-in and nothing in the portal writes to it afterwards, so the expiry is
+# not pushed back by activity. `manage.py clearsessions` removes expired ones (nightly).
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_SAVE_EVERY_REQUEST = False
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("日本語")), ("en", _("英語"))]
@@ -208,9 +269,32 @@ def _proxy_ssl_header(raw: list[str]) -> tuple[str, str] | None:
 # when the proxy always sets (or removes) that header: a client could otherwise claim HTTPS.
 SECURE_PROXY_SSL_HEADER = _proxy_ssl_header(env_list("SECURE_PROXY_SSL_HEADER", []))
 SESSION_COOKIE_HTTPONLY = True
+# No script of the portal reads the CSRF cookie (forms carry the token).
+CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts, images and requests from the portal
+# itself only; no inline script or style, no eval, no CDN. The pages carry no inline <script> (figures
+# are JSON in `json_script`, drawn by reports/static/reports/charts.js) and no style attribute; plotly.js's
+# own style rules come from a static style sheet (reports/static/reports/plotly.css) instead of the
+# <style> elements it would otherwise insert. img-src allows blob: for the chart's "download as image"
+# (plotly.js draws the picture from a blob: address it makes itself). SECURITY.md explains each directive.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # History records keep the whole reason (a return comment or a revision's reason can be long).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True

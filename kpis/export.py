@@ -1,9 +1,12 @@
-"""Writing KPI, target and actual files that are safe to open in a spreadsheet.
+"""Writing CSV and XLSX files that are safe to open in a spreadsheet: the KPI, target and actual files,
+and, through reports/exports.py and reports/pack_workbook.py, every table the portal exports.
 
-A text cell a spreadsheet would run as a formula (leading =, +, -, @, tab, carriage return)
-gets a leading apostrophe, in CSV and in XLSX alike. import-export's own
+Every cell goes through `escape_formula`, the one place that decides what a spreadsheet could run: a
+text cell starting with =, +, -, @, tab or carriage return gets a leading apostrophe, in CSV and in
+XLSX alike, so it is shown as the text it is. Numbers (a negative one too), dates and empty cells are
+left as they are, so they stay numbers and dates. import-export's own
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (losing data) and turns every
-cell into text, so these writers do the escaping themselves and leave numbers numeric.
+cell into text, so these writers do the escaping themselves.
 """
 
 import csv
@@ -13,6 +16,7 @@ from decimal import Decimal
 
 import openpyxl
 import tablib
+from django.utils.functional import Promise
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
@@ -25,7 +29,10 @@ ESCAPED_PREFIXES = (*FORMULA_TRIGGERS, "\n", "'")
 
 
 def escape_formula(cell):
-    """Text a spreadsheet could execute, made inert with a leading apostrophe."""
+    """Text a spreadsheet could execute, made inert with a leading apostrophe; anything else as it is.
+    A translatable text (a lazy string) is text too."""
+    if isinstance(cell, Promise):
+        cell = str(cell)
     if isinstance(cell, str) and cell.startswith(ESCAPED_PREFIXES):
         return "'" + cell
     return cell
@@ -54,25 +61,27 @@ def dataset_to_csv(dataset: tablib.Dataset) -> bytes:
     """UTF-8 with a byte order mark: without it, Excel reads Japanese text as mojibake."""
     stream = io.StringIO(newline="")
     writer = csv.writer(stream)
-    writer.writerow(dataset.headers)
+    writer.writerow([csv_text(escape_formula(header)) for header in dataset.headers])
     for row in dataset:
         writer.writerow([csv_text(escape_formula(cell)) for cell in row])
     return stream.getvalue().encode("utf-8-sig")
 
 
 def xlsx_cell(cell):
-    cell = escape_formula(cell)
+    if isinstance(cell, Promise):
+        cell = str(cell)
     if isinstance(cell, str):
-        # Control characters cannot be stored in XLSX at all.
-        return ILLEGAL_CHARACTERS_RE.sub("", cell)
-    return cell
+        # Control characters cannot be stored in XLSX at all. They are removed before escaping: removed
+        # after, "\x01=1+1" would become a formula.
+        cell = ILLEGAL_CHARACTERS_RE.sub("", cell)
+    return escape_formula(cell)
 
 
 def dataset_to_xlsx(dataset: tablib.Dataset) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = dataset.title or "data"
-    sheet.append(list(dataset.headers))
+    sheet.append([xlsx_cell(header) for header in dataset.headers])
     for header_cell in sheet[1]:
         header_cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"

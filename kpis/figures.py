@@ -5,6 +5,7 @@ Fetch indicators through `with_figures()` (or prefetch "targets" and "actuals" a
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
@@ -51,19 +52,31 @@ def actual_figure(actual: Actual) -> ActualFigure:
 
 def figures_of(indicator: Indicator, preliminary: tuple[ActualFigure, ...] = ()) -> IndicatorFigures:
     """The engine's inputs; `preliminary` figures (速報) stand in for approved ones of the same period."""
-    actuals = tuple(actual_figure(a) for a in indicator.actuals.all())
+    # .all() reads the prefetched rows; a filter() would query again.
+    return figures_from(indicator, indicator.targets.all(), indicator.actuals.all(), preliminary)
+
+
+def figures_from(
+    indicator: Indicator,
+    targets: Iterable[Target],
+    actuals: Iterable[Actual],
+    preliminary: tuple[ActualFigure, ...] = (),
+) -> IndicatorFigures:
+    """The engine's inputs from targets and actuals read elsewhere (e.g. as they were on a past date)."""
+    actual_figures = tuple(actual_figure(a) for a in actuals)
     if preliminary:
         replaced = {(figure.period, figure.year) for figure in preliminary}
-        actuals = tuple(a for a in actuals if (a.period, a.year) not in replaced) + tuple(preliminary)
+        actual_figures = tuple(a for a in actual_figures if (a.period, a.year) not in replaced) + tuple(
+            preliminary
+        )
     return IndicatorFigures(
         rules=Rules(
             target_shape=indicator.target_shape,
             direction=indicator.direction,
             aggregation=indicator.aggregation,
         ),
-        # .all() reads the prefetched rows; a filter() would query again.
-        targets=tuple(target_figure(t) for t in indicator.targets.all()),
-        actuals=actuals,
+        targets=tuple(target_figure(t) for t in targets),
+        actuals=actual_figures,
         plan_start_year=indicator.kpi.plan.start_fiscal_year,
     )
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from plans.models import BasicPolicy, Measure, Plan, ReportedResult
+from plans.models import BasicPolicy, Designation, Measure, Plan, ReportedResult
 
 
 class BasicPolicyInline(admin.TabularInline):
@@ -10,10 +11,25 @@ class BasicPolicyInline(admin.TabularInline):
     show_change_link = True
 
 
+class DesignationInline(admin.TabularInline):
+    model = Designation
+    fields = ["region", "source", "note"]
+    extra = 0
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "start_fiscal_year", "end_fiscal_year", "decided_on", "revised_on"]
-    inlines = [BasicPolicyInline]
+    list_display = [
+        "number",
+        "kind",
+        "name",
+        "start_fiscal_year",
+        "end_fiscal_year",
+        "decided_on",
+        "revised_on",
+    ]
+    list_filter = ["kind"]
+    inlines = [BasicPolicyInline, DesignationInline]
 
 
 class MeasureInline(admin.TabularInline):
@@ -48,3 +64,10 @@ class ReportedResultAdmin(admin.ModelAdmin):
     list_display = ["plan", "scope", "area", "fiscal_year", "items_achieved", "items_total", "printed_rate"]
     list_filter = ["plan", "scope"]
     list_select_related = ["plan"]
+
+
+@admin.register(Designation)
+class DesignationAdmin(SimpleHistoryAdmin):
+    list_display = ["programme", "region", "source"]
+    list_filter = ["programme"]
+    list_select_related = ["programme", "region"]

@@ -11,6 +11,7 @@ FIXTURE_FILES = [
     "plan2_regional_central.yaml",
     "plan2_regional_west.yaml",
     "plan3.yaml",
+    "programme.yaml",
     "case_studies.yaml",
 ]
 

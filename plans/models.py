@@ -1,20 +1,56 @@
-"""The action plans, their basic policies and measures, and results printed only as totals."""
+"""The action plans, their basic policies and measures, and results printed only as totals; the
+model-region programme (知財経営支援モデル地域創出事業) and the regions it designates."""
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from regions.models import Region
+
+# Action plans are numbered 1, 2, 3… (synthetic benchmark plans 89–190); a programme's record is
+# numbered by its fiscal year (2024), so neither can be mistaken for the other.
+ACTION_PLAN_NUMBER_LIMIT = 1000
 
 
-class PlanManager(models.Manager):
+class PlanQuerySet(models.QuerySet):
+    def action_plans(self):
+        """The 地域知財活性化行動計画 (1st, 2nd, 3rd…): what the plan menus and comparisons list."""
+        return self.filter(kind=Plan.Kind.ACTION_PLAN)
+
+    def programmes(self):
+        """The model-region programme's yearly records (知財経営支援モデル地域創出事業)."""
+        return self.filter(kind=Plan.Kind.PROGRAMME)
+
+
+class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
     def get_by_natural_key(self, number):
         return self.get(number=number)
 
 
 class Plan(models.Model):
-    """One 地域知財活性化行動計画 (1st: FY2016–2019, 2nd: FY2020–2022, 3rd: FY2023–2025)."""
+    """One 地域知財活性化行動計画 (1st: FY2016–2019, 2nd: FY2020–2022, 3rd: FY2023–2025), or one fiscal
+    year of the model-region programme.
 
-    number = models.PositiveSmallIntegerField(_("次数"), unique=True)
+    The programme is kept as a plan so that its regional indicators, targets, actuals, reporting
+    periods, half-year reports and dashboards are the plans' own. It is a single-year business
+    renewed every year (004 §1(3) 「本事業は単年度事業になりますが、複数年継続して実施する予定」), with
+    its own call, designated regions and targets each year: one record per fiscal year, numbered by
+    that year.
+    """
+
+    class Kind(models.TextChoices):
+        ACTION_PLAN = "action_plan", _("行動計画")
+        PROGRAMME = "programme", _("事業")
+
+    number = models.PositiveSmallIntegerField(
+        _("番号"),
+        unique=True,
+        help_text=_("行動計画は次数（1, 2, 3…）、事業はその年度（例: 2024）"),
+    )
+    kind = models.CharField(_("種類"), max_length=12, choices=Kind.choices, default=Kind.ACTION_PLAN)
     name = models.CharField(_("名称"), max_length=60)
     start_fiscal_year = models.PositiveSmallIntegerField(_("開始年度"))
     end_fiscal_year = models.PositiveSmallIntegerField(_("終了年度"))
@@ -46,6 +82,15 @@ class Plan(models.Model):
                 condition=models.Q(partial_percent__lte=models.F("achieved_percent")),
                 name="plan_thresholds_ordered",
             ),
+            models.CheckConstraint(
+                condition=models.Q(kind="action_plan", number__lt=ACTION_PLAN_NUMBER_LIMIT)
+                | models.Q(
+                    kind="programme",
+                    number=models.F("start_fiscal_year"),
+                    end_fiscal_year=models.F("start_fiscal_year"),
+                ),
+                name="plan_number_by_kind",
+            ),
         ]
 
     def __str__(self):
@@ -57,6 +102,22 @@ class Plan(models.Model):
     @property
     def fiscal_years(self) -> range:
         return range(self.start_fiscal_year, self.end_fiscal_year + 1)
+
+    @property
+    def is_programme(self) -> bool:
+        return self.kind == self.Kind.PROGRAMME
+
+    @property
+    def label(self) -> str:
+        """The plan's name in lists: 第2次計画, or a programme's own name (令和6年度 知財経営支援…)."""
+        return self.name if self.is_programme else f"第{self.number}次計画"
+
+    @property
+    def short_label(self) -> str:
+        """For narrow table headers: 第2次, or モデル地域創出事業 2024年度 for a programme."""
+        return (
+            f"モデル地域創出事業 {self.start_fiscal_year}年度" if self.is_programme else f"第{self.number}次"
+        )
 
 
 class BasicPolicyManager(models.Manager):
@@ -200,3 +261,58 @@ class ReportedResult(models.Model):
         return (*self.plan.natural_key(), self.scope, self.area, self.fiscal_year)
 
     natural_key.dependencies = ["plans.plan"]
+
+
+class DesignationManager(models.Manager):
+    def get_by_natural_key(self, programme_number, region_code):
+        return self.get(programme__number=programme_number, region__code=region_code)
+
+
+class Designation(models.Model):
+    """A region the programme designates for its fiscal year (知財支援重点エリア, 004 §1(2)): a
+    prefecture or a designated city, where a business producer is sent. The designated regions are
+    the ones that own the programme's regional KPIs and report on them.
+    """
+
+    programme = models.ForeignKey(
+        Plan,
+        on_delete=models.CASCADE,
+        related_name="designations",
+        limit_choices_to={"kind": Plan.Kind.PROGRAMME},
+        verbose_name=_("事業"),
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="designations", verbose_name=_("地域")
+    )
+    note = models.TextField(_("注記"), blank=True)
+    source = models.CharField(_("出典"), max_length=200, blank=True)
+
+    objects = DesignationManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["programme__number", "region__order", "region__code"]
+        verbose_name = _("指定地域（知財支援重点エリア）")
+        verbose_name_plural = _("指定地域（知財支援重点エリア）")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "region"], name="designation_once_per_region"),
+        ]
+
+    def __str__(self):
+        return f"{self.programme} {self.region.name_ja}"
+
+    def natural_key(self):
+        return (*self.programme.natural_key(), *self.region.natural_key())
+
+    natural_key.dependencies = ["plans.plan", "regions.region"]
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.programme.start_fiscal_year
+
+    def clean(self):
+        super().clean()
+        if self.programme_id and not self.programme.is_programme:
+            raise ValidationError(
+                {"programme": _("地域を指定できるのは事業（モデル地域創出事業）だけです。")}
+            )

@@ -148,3 +148,43 @@ def may_revise_kpi(user, kpi) -> bool:
     if access.is_central:
         return True
     return access.is_bureau and kpi.region_id is not None and kpi.region.block_id == access.block_id
+
+
+# --- liaison meetings (地域連絡会議) ----------------------------------------------------------------
+
+
+def _block_of(access: Access) -> int | None:
+    """The block a bureau looks after, or the block of an officer's region."""
+    if access.is_bureau:
+        return access.block_id
+    if access.is_officer:
+        return Region.objects.filter(pk=access.region_id).values_list("block_id", flat=True).first()
+    return None
+
+
+def meeting_block_scope(user) -> Q | None:
+    """A filter on LiaisonMeeting for the meetings the user may read; None for all (central staff).
+
+    A meeting's pack holds every region's approved report text, so it is read by those who attend:
+    the block's bureau and the officers of its regions."""
+    access = access_of(user)
+    if access.is_central:
+        return None
+    block_id = _block_of(access)
+    return Q(block_id=block_id) if block_id is not None else Q(pk__in=[])
+
+
+def may_see_meetings_of(user, block) -> bool:
+    access = access_of(user)
+    return access.is_central or _block_of(access) == block.pk
+
+
+def may_manage_meetings_of(user, block) -> bool:
+    """Create a meeting, edit its minutes and pack date: the block's bureau, or central staff."""
+    access = access_of(user)
+    return access.is_central or (access.is_bureau and access.block_id == block.pk)
+
+
+def may_create_meetings(user) -> bool:
+    access = access_of(user)
+    return access.is_central or access.is_bureau

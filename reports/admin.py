@@ -11,6 +11,7 @@ from reports.models import (
     CaseStudyStep,
     CaseStudyTheme,
     CentralEntry,
+    LiaisonMeeting,
     ProgressReport,
     ReportEntry,
     ReportingPeriod,
@@ -129,3 +130,13 @@ class CaseStudyFigureAdmin(SimpleHistoryAdmin):
     list_filter = ["case_study__plan", "fiscal_year"]
     list_select_related = ["case_study__region", "case_study__plan", "indicator"]
     raw_id_fields = ["case_study", "indicator"]
+
+
+@admin.register(LiaisonMeeting)
+class LiaisonMeetingAdmin(VersionedAdmin):
+    list_display = ["held_on", "title", "block", "fiscal_year", "as_of", "version"]
+    list_filter = ["block", "fiscal_year"]
+    list_select_related = ["block"]
+    search_fields = ["title", "minutes", "decisions", "agenda"]
+    # the pack's moment is set by the portal's form (reports/meetings.py cut_off), shown here only
+    readonly_fields = ["version", "as_of", "created_at", "created_by", "updated_by"]

@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
-        from plans.models import BasicPolicy, Measure, Plan, ReportedResult
+        from plans.models import BasicPolicy, Designation, Measure, Plan, ReportedResult
         from regions.models import Block, Region
         from reports.caching import bump_data_version
 
@@ -24,6 +24,7 @@ class ReportsConfig(AppConfig):
             BasicPolicy,
             Measure,
             ReportedResult,
+            Designation,
             Block,
             Region,
             Revision,

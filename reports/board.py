@@ -83,8 +83,8 @@ class PeriodSummary:
 
 
 def period_label(period: ReportingPeriod) -> str:
-    """'2022年度 上期（第2次計画）'."""
-    return f"{period.fiscal_year}年度 {period.get_half_display()}（第{period.plan.number}次計画）"
+    """'2022年度 上期（第2次計画）'; a programme's period carries the programme's name."""
+    return f"{period.fiscal_year}年度 {period.get_half_display()}（{period.plan.label}）"
 
 
 def expected_pairs(plan_ids: Iterable[int]) -> set[tuple[int, int]]:

@@ -244,13 +244,17 @@ class Comparison:
 
 def plans_with_counts() -> QuerySet[Plan]:
     """Plans with how many central and regional KPIs, and regional indicators, each one sets."""
-    return Plan.objects.annotate(
-        central_kpis=Count("kpis", filter=Q(kpis__level=Kpi.Level.CENTRAL), distinct=True),
-        regional_kpis=Count("kpis", filter=Q(kpis__level=Kpi.Level.REGIONAL), distinct=True),
-        regional_indicators=Count(
-            "kpis__indicators", filter=Q(kpis__level=Kpi.Level.REGIONAL), distinct=True
-        ),
-    ).order_by("number")
+    return (
+        Plan.objects.action_plans()
+        .annotate(
+            central_kpis=Count("kpis", filter=Q(kpis__level=Kpi.Level.CENTRAL), distinct=True),
+            regional_kpis=Count("kpis", filter=Q(kpis__level=Kpi.Level.REGIONAL), distinct=True),
+            regional_indicators=Count(
+                "kpis__indicators", filter=Q(kpis__level=Kpi.Level.REGIONAL), distinct=True
+            ),
+        )
+        .order_by("number")
+    )
 
 
 def last_year_with_data(plan: Plan, indicators: Iterable[Indicator]) -> int | None:
@@ -274,7 +278,7 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
     """
     plans = list(plans_with_counts())
     indicators = list(
-        with_figures(Indicator.objects.all())
+        with_figures(Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN))
         .select_related("kpi__region__block")
         .order_by("kpi__plan__number", "kpi__region__order", "kpi__order", "kpi__code", "order", "code")
     )

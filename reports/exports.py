@@ -1,5 +1,6 @@
 """`?_export=csv` / `?_export=xlsx` on every dashboard table, through the same formula-safe writers
-as the KPI files (numbers stay numbers, text that looks like a formula is escaped)."""
+as the KPI files (numbers stay numbers, text that looks like a formula is escaped by
+kpis.export.escape_formula, the one function every export of the portal goes through)."""
 
 import tablib
 from django.http import HttpResponse

@@ -26,6 +26,7 @@ from regions import roles
 from regions.models import Region
 from reports.board import expected_pairs, period_label
 from reports.models import ProgressReport, ReportingPeriod
+from reports.programme import report_url_name
 
 State = ProgressReport.State
 
@@ -82,7 +83,7 @@ def waits_too_long(report: ProgressReport, today: datetime.date, *, review_after
 
 def report_url(region: Region, period: ReportingPeriod) -> str:
     path = reverse(
-        "reports:progress_report",
+        report_url_name(period),
         kwargs={"region_code": region.code, "fiscal_year": period.fiscal_year, "half": period.half},
     )
     return settings.PORTAL_BASE_URL.rstrip("/") + path

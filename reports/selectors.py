@@ -18,6 +18,7 @@ from kpis.achievement import (
     H1,
     H2,
     Achievement,
+    IndicatorFigures,
     Status,
     achievement,
     half_reading,
@@ -90,40 +91,59 @@ def judge_indicators(
     half: str | None,
     as_of: datetime.date,
     preliminary: dict | None = None,
+    figures: dict[int, IndicatorFigures] | None = None,
 ) -> list[IndicatorResult]:
-    """Judge each indicator; `preliminary` (indicator id → 速報 figures) stands in for approved ones."""
+    """Judge each indicator; `preliminary` (indicator id → 速報 figures) stands in for approved ones.
+
+    `figures` (indicator id → the engine's inputs) replaces the indicators' own targets and actuals,
+    for figures read as they were on a past date (reports/snapshots.py).
+    """
     preliminary = preliminary or {}
     results = []
     for indicator in indicators:
-        figures = figures_of(indicator, preliminary.get(indicator.pk, ()))
-        aggregation = indicator.aggregation
-        h1 = half_reading(figures.actuals, fiscal_year, H1, aggregation)
-        h2 = (
-            half_reading(figures.actuals, fiscal_year, H2, aggregation)
-            if _has_own_h2(figures, fiscal_year)
-            else None
-        )
-        year = year_reading(figures.actuals, fiscal_year, aggregation)
-        result = achievement(
-            figures,
-            fiscal_year=fiscal_year,
-            half=half,
-            as_of=as_of,
-            thresholds=thresholds_of(indicator.kpi.plan),
-        )
-        shown = (*result.actuals_used, *(f for r in (h1, h2, year) if r for f in r.used))
+        if figures is not None:
+            indicator_figures = figures[indicator.pk]
+        else:
+            indicator_figures = figures_of(indicator, preliminary.get(indicator.pk, ()))
         results.append(
-            IndicatorResult(
-                indicator=indicator,
-                fiscal_year=fiscal_year,
-                result=result,
-                h1=h1.value if h1 else None,
-                h2=h2.value if h2 else None,
-                year_value=year.value if year else None,
-                preliminary=any(figure.preliminary for figure in shown),
-            )
+            judge_one(indicator, indicator_figures, fiscal_year=fiscal_year, half=half, as_of=as_of)
         )
     return results
+
+
+def judge_one(
+    indicator: Indicator,
+    figures: IndicatorFigures,
+    *,
+    fiscal_year: int,
+    half: str | None,
+    as_of: datetime.date,
+) -> IndicatorResult:
+    aggregation = indicator.aggregation
+    h1 = half_reading(figures.actuals, fiscal_year, H1, aggregation)
+    h2 = (
+        half_reading(figures.actuals, fiscal_year, H2, aggregation)
+        if _has_own_h2(figures, fiscal_year)
+        else None
+    )
+    year = year_reading(figures.actuals, fiscal_year, aggregation)
+    result = achievement(
+        figures,
+        fiscal_year=fiscal_year,
+        half=half,
+        as_of=as_of,
+        thresholds=thresholds_of(indicator.kpi.plan),
+    )
+    shown = (*result.actuals_used, *(f for r in (h1, h2, year) if r for f in r.used))
+    return IndicatorResult(
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        result=result,
+        h1=h1.value if h1 else None,
+        h2=h2.value if h2 else None,
+        year_value=year.value if year else None,
+        preliminary=any(figure.preliminary for figure in shown),
+    )
 
 
 def _has_own_h2(figures, fiscal_year) -> bool:
@@ -202,8 +222,9 @@ def is_flow(indicator: Indicator) -> bool:
 
 
 def current_plan(plans: Iterable[Plan], today: datetime.date) -> Plan:
-    """The plan whose fiscal years include today's; before the first, the first; after the last, the last."""
-    plans = sorted(plans, key=lambda p: p.start_fiscal_year)
+    """The action plan whose fiscal years include today's; before the first, the first; after the last,
+    the last. The model-region programme's yearly records are never "the plan in force"."""
+    plans = sorted((p for p in plans if not p.is_programme), key=lambda p: p.start_fiscal_year)
     fiscal_year = fiscal_year_of(today)
     for plan in plans:
         if fiscal_year <= plan.end_fiscal_year:

@@ -9,8 +9,10 @@ from reports.views import (
     compare,
     home,
     indicator,
+    meetings,
     national,
     periods,
+    programme,
     progress,
     revisions,
 )
@@ -21,6 +23,8 @@ register_converter(EntryPeriodConverter, "entry_period")
 app_name = "reports"
 
 REPORT = "progress/<str:region_code>/<int:fiscal_year>/<half:half>/"
+# A programme's half-years are also the action plan's: its reports live under an address of their own.
+PROGRAMME_REPORT = REPORT + "programme/"
 
 urlpatterns = [
     # dashboards (approved figures; 速報 adds submitted ones for those who may see them)
@@ -44,6 +48,12 @@ urlpatterns = [
     path(REPORT, progress.report, name="progress_report"),
     path(REPORT + "review/", progress.review, name="progress_review"),
     path(REPORT + "reopen/", progress.reopen, name="progress_reopen"),
+    path(PROGRAMME_REPORT, progress.report, {"programme": True}, name="programme_report"),
+    path(PROGRAMME_REPORT + "review/", progress.review, {"programme": True}, name="programme_review"),
+    path(PROGRAMME_REPORT + "reopen/", progress.reopen, {"programme": True}, name="programme_reopen"),
+    # the model-region programme (知財経営支援モデル地域創出事業), its own section
+    path("programme/", programme.index, name="programmes"),
+    path("programme/<int:plan_number>/", programme.programme, name="programme"),
     # central KPIs' actuals, entered by central staff
     path("central/", central.index, name="central_index"),
     path(
@@ -57,4 +67,11 @@ urlpatterns = [
     path("case-studies/<int:pk>/", case_studies.case_study, name="case_study"),
     path("case-studies/<int:pk>/edit/", case_studies.edit, name="case_study_edit"),
     path("case-studies/<int:pk>/publish/", case_studies.publish, name="case_study_publish"),
+    # regional liaison meetings (地域連絡会議) and their packs
+    path("meetings/", meetings.index, name="meetings"),
+    path("meetings/new/", meetings.new, name="meeting_new"),
+    path("meetings/<int:pk>/", meetings.meeting, name="meeting"),
+    path("meetings/<int:pk>/edit/", meetings.edit, name="meeting_edit"),
+    path("meetings/<int:pk>/pack/", meetings.pack, name="meeting_pack"),
+    path("meetings/<int:pk>/pack.xlsx", meetings.pack_workbook_download, name="meeting_pack_xlsx"),
 ]

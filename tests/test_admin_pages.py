@@ -4,12 +4,13 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
 from django.urls import reverse
+from django.utils import timezone
 
 from kpis.models import Indicator, Kpi, Revision
 from regions.demo import create_demo_users
-from regions.models import Region
+from regions.models import Block, Region
 from reports.demo import open_demo_period
-from reports.models import CentralEntry
+from reports.models import CentralEntry, LiaisonMeeting
 from reports.workflow import report_of
 
 PORTAL_APPS = {"regions", "plans", "kpis", "reports"}
@@ -84,6 +85,13 @@ def workflow_records() -> None:
     central = Indicator.objects.filter(kpi__plan__number=2, kpi__level=Kpi.Level.CENTRAL).first()
     CentralEntry.objects.create(indicator=central, period="fy", fiscal_year=2022, value=1)
     Revision.objects.create(kpi=central.kpi, effective_fiscal_year=2022, reason="テスト")
+    LiaisonMeeting.objects.create(
+        block=Block.objects.get(code="kanto"),
+        fiscal_year=2022,
+        title="会議",
+        held_on=timezone.localdate(),
+        as_of=timezone.now(),
+    )
 
 
 @pytest.fixture

@@ -268,7 +268,7 @@ def test_the_case_studies_of_the_block_are_listed(viewer):
     # 000 成果事例 山形
     assert "山形県" in studies
     assert "６次産業化や農産物を利用した商品の商標権等取得、ブランド化、ＧＩ等に関する支援件数" in studies
-    assert "ライブラリは今後追加します" in studies
+    assert "東北ブロックの成果事例を読む" in studies and 'href="/case-studies/?block=tohoku"' in page
     assert 'href="/dashboard/1/regions/06/"' in page
 
 

@@ -9,11 +9,13 @@ with messages (an empty POST to a page the role may use); 403 the role may not d
 object is outside the user's scope (no existence leak); 405 the method is not allowed.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from kpis.models import Indicator
 from plans.models import Plan
@@ -22,7 +24,7 @@ from regions.demo import create_demo_users
 from regions.models import Affiliation, Block, Region
 from reports import case_studies
 from reports.demo import open_demo_period
-from reports.models import CaseStudy
+from reports.models import CaseStudy, LiaisonMeeting, ReportingPeriod
 from reports.workflow import report_of
 
 ROLES = {
@@ -61,6 +63,11 @@ class Rule:
 
 EVERYONE_READS = Rule(get=same(200, SIGNED_IN), post=same(405, SIGNED_IN))
 KANAGAWA_REPORT = {"region_code": "14", "fiscal_year": 2022, "half": "h1"}
+# 青森県's report on the model-region programme (FY2024 上期): 青森's officer is "officer_other_block"
+AOMORI_PROGRAMME_REPORT = {"region_code": "02", "fiscal_year": 2024, "half": "h1"}
+AOMORI_SCOPED_OUT = ["viewer", "officer", "officer_same_block", "bureau"]
+AOMORI_SCOPE = ["officer_other_block", "bureau_other_block", "central", "admin"]
+KANTO_MEETING_READERS = ["officer", "officer_same_block", "bureau", "central", "admin"]
 
 RULES = {
     # a plain redirect to the current dashboard, which itself asks anonymous users to log in
@@ -112,6 +119,29 @@ RULES = {
         post=same(404, SCOPED_OUT) | same(403, ["officer", "bureau"]) | same(400, ["central", "admin"]),
         kwargs=KANAGAWA_REPORT,
     ),
+    # the model-region programme: its pages are read by everyone; 青森県's report by 青森's officer,
+    # the 東北 bureau and central staff, reviewed by the bureau and central staff
+    "reports:programmes": EVERYONE_READS,
+    "reports:programme": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 2024}),
+    "reports:programme_report": Rule(
+        get=same(404, AOMORI_SCOPED_OUT) | same(200, AOMORI_SCOPE),
+        post=same(404, AOMORI_SCOPED_OUT) | same(400, AOMORI_SCOPE),
+        kwargs=AOMORI_PROGRAMME_REPORT,
+    ),
+    "reports:programme_review": Rule(
+        get=same(405, SIGNED_IN),
+        post=same(404, AOMORI_SCOPED_OUT)
+        | {"officer_other_block": 403}
+        | same(400, ["bureau_other_block", "central", "admin"]),
+        kwargs=AOMORI_PROGRAMME_REPORT,
+    ),
+    "reports:programme_reopen": Rule(
+        get=same(405, SIGNED_IN),
+        post=same(404, AOMORI_SCOPED_OUT)
+        | same(403, ["officer_other_block", "bureau_other_block"])
+        | same(400, ["central", "admin"]),
+        kwargs=AOMORI_PROGRAMME_REPORT,
+    ),
     "reports:central_index": Rule(
         get=same(403, NOT_CENTRAL) | same(200, ["central", "admin"]), post=same(405, SIGNED_IN)
     ),
@@ -138,6 +168,30 @@ RULES = {
         get=same(405, SIGNED_IN),
         post=same(404, SCOPED_OUT) | {"officer": 403} | same(400, ["bureau", "central", "admin"]),
         kwargs={"pk": "draft"},
+    ),
+    # liaison meetings: the list is everyone's (scoped: a viewer's is empty); the Kanto meeting and its
+    # pack are read by the Kanto bureau, Kanto's officers and central staff; managed by bureau and central
+    "reports:meetings": EVERYONE_READS,
+    "reports:meeting_new": Rule(
+        get=same(403, SIGNED_IN) | same(200, ["bureau", "bureau_other_block", "central", "admin"]),
+        post=same(403, SIGNED_IN) | same(400, ["bureau", "bureau_other_block", "central", "admin"]),
+    ),
+    **{
+        name: Rule(
+            get=same(404, SIGNED_IN) | same(200, KANTO_MEETING_READERS),
+            post=same(405, SIGNED_IN),
+            kwargs={"pk": "meeting"},
+        )
+        for name in ("reports:meeting", "reports:meeting_pack", "reports:meeting_pack_xlsx")
+    },
+    "reports:meeting_edit": Rule(
+        get=same(404, SIGNED_IN)
+        | same(403, ["officer", "officer_same_block"])
+        | same(200, ["bureau", "central", "admin"]),
+        post=same(404, SIGNED_IN)
+        | same(403, ["officer", "officer_same_block"])
+        | same(400, ["bureau", "central", "admin"]),
+        kwargs={"pk": "meeting"},
     ),
 }
 
@@ -171,14 +225,28 @@ def portal(db):
     report = report_of(period, Region.objects.get(code="14"))
     report.state = report.State.SUBMITTED
     report.save()
+    programme_period = ReportingPeriod.objects.create(
+        plan=Plan.objects.get(number=2024), fiscal_year=2024, half="h1", deadline=datetime.date(2024, 10, 31)
+    )
+    aomori = report_of(programme_period, Region.objects.get(code="02"))
+    aomori.state = aomori.State.SUBMITTED
+    aomori.save()
     draft = case_studies.create(
         User.objects.get(username="demo-pref-14"),
         plan=Plan.objects.get(number=2),
         region=Region.objects.get(code="14"),
         data=case_studies.CaseStudyInput(title="神奈川県の成果事例（作成中）"),
     )
+    meeting = LiaisonMeeting.objects.create(
+        block=Block.objects.get(code="kanto"),
+        fiscal_year=2022,
+        title="関東地域連絡会議",
+        held_on=datetime.date(2022, 7, 15),
+        as_of=timezone.now(),
+    )
     return {
         "period": period,
+        "meeting": meeting.pk,
         "kanagawa": Indicator.objects.filter(kpi__plan__number=2, kpi__region__code="14").first(),
         "case_studies": {
             "published": CaseStudy.objects.get(plan__number=1, code="01-1").pk,
@@ -193,6 +261,8 @@ def url_for(name: str, portal) -> str:
         kwargs["indicator_id"] = portal["kanagawa"].pk
     if kwargs.get("period_id") == "demo":
         kwargs["period_id"] = portal["period"].pk
+    if kwargs.get("pk") == "meeting":
+        kwargs["pk"] = portal["meeting"]
     if kwargs.get("pk") in ("published", "draft"):
         kwargs["pk"] = portal["case_studies"][kwargs["pk"]]
     return reverse(name, kwargs=kwargs)

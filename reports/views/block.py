@@ -25,6 +25,7 @@ from reports.block_results import (
     target_label,
     total_tally,
 )
+from reports.programme import designated_regions
 from reports.selectors import judge_indicators, plan_indicators
 from reports.tables import BlockResultTable, NumberColumn, RateWithStatusColumn, StatusColumn
 from reports.views.common import (
@@ -99,7 +100,8 @@ def block(request, plan_number: int, block_code: str):
     filters, period, results = judged_regional(request, plan, block=block)
     kpis = block_kpis(plan, block)
     sections = group_results(
-        block_regions(block),
+        # a programme's block page shows the block's designated regions only
+        designated_regions(plan, block=block) if plan.is_programme else block_regions(block),
         [kpi for kpi in kpis if kpi.plan_id == plan.pk],
         results,
         status=filters.choice("status"),

@@ -19,6 +19,7 @@ from regions import access
 from reports import board
 from reports.exports import export_response, requested_format
 from reports.models import ProgressReport, ReportingPeriod
+from reports.programme import report_url_name
 from reports.tables import NumberColumn
 
 NOT_ALLOWED = "提出状況一覧を見られるのは、中央（特許庁・INPIT）と経済産業局等の担当者です。"
@@ -142,7 +143,7 @@ class DaysLateColumn(NumberColumn):
 def report_url(region, cell: board.Cell) -> str:
     period = cell.period
     return reverse(
-        "reports:progress_report",
+        report_url_name(period),
         kwargs={"region_code": region.code, "fiscal_year": period.fiscal_year, "half": period.half},
     )
 
@@ -161,7 +162,7 @@ def submitted_text(cell: board.Cell) -> str:
 def board_table(periods, rows: list[board.Row]) -> BoardTable:
     columns = []
     for index, period in enumerate(periods):
-        label = f"{period.fiscal_year}年度{period.get_half_display()}（第{period.plan.number}次）"
+        label = f"{period.fiscal_year}年度{period.get_half_display()}（{period.plan.short_label}）"
         lock = board.LOCK_LABELS[period.is_locked]
         columns += [
             (

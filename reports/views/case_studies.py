@@ -408,7 +408,7 @@ def render_chooser(
             errors["plan"] = "行動計画を選んでください。"
         if region is None:
             errors["region"] = "地域を選んでください。"
-    plans = list(Plan.objects.all())
+    plans = list(Plan.objects.action_plans())
     return render(
         request,
         "reports/case_study_new.html",

@@ -79,7 +79,7 @@ class ChooseForm(forms.Form):
 @require_GET
 def index(request):
     _require_central(request.user)
-    plans = list(Plan.objects.order_by("number"))
+    plans = list(Plan.objects.action_plans().order_by("number"))
     if not plans:
         raise Http404
     today = timezone.localdate()
@@ -126,7 +126,7 @@ def index(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def entry(request, plan_number: int, fiscal_year: int, period: str):
     _require_central(request.user)
-    plan = get_object_or_404(Plan, number=plan_number)
+    plan = get_object_or_404(Plan.objects.action_plans(), number=plan_number)
     if fiscal_year not in plan.fiscal_years:
         raise Http404
     context = {"error": "", "field_errors": {}, "changes": []}

@@ -11,5 +11,5 @@ from reports.selectors import current_plan
 @require_safe
 def current_plan_dashboard(request):
     """The dashboard of the plan in force today (after the last plan ends, the last plan)."""
-    plan = current_plan(Plan.objects.all(), timezone.localdate())
+    plan = current_plan(Plan.objects.action_plans(), timezone.localdate())
     return redirect("reports:national", plan.number)

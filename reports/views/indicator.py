@@ -99,7 +99,7 @@ def short_year_label(year: int, calendar: bool) -> str:
 
 
 def plan_label(plan) -> str:
-    return f"第{plan.number}次計画"
+    return plan.label
 
 
 def amount(value, unit: str) -> str:

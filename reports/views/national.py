@@ -1,6 +1,7 @@
 """/dashboard/<plan>/: central KPIs year by year, and regional results per block with the nation's total."""
 
 from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -26,6 +27,9 @@ from reports.views.common import (
 @require_safe
 def national(request, plan_number: int):
     plan = plan_from_url(plan_number)
+    if plan.is_programme:  # the programme's own page is its national view
+        query = request.GET.urlencode()
+        return redirect(reverse("reports:programme", args=[plan.number]) + (f"?{query}" if query else ""))
     cached = cached_dashboard(request)
     if cached:
         return cached

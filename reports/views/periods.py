@@ -66,9 +66,9 @@ class PeriodForm(forms.Form):
 
 def _initial(today) -> dict:
     year = fiscal_year_of(today)
-    plan = Plan.objects.filter(start_fiscal_year__lte=year, end_fiscal_year__gte=year).first()
+    plan = Plan.objects.action_plans().filter(start_fiscal_year__lte=year, end_fiscal_year__gte=year).first()
     if plan is None:  # after the last plan: suggest its last year
-        plan = Plan.objects.order_by("-number").first()
+        plan = Plan.objects.action_plans().order_by("-number").first()
         year = plan.end_fiscal_year if plan else year
     return {"plan": plan, "fiscal_year": year, "half": half_of(today)}
 

@@ -28,11 +28,13 @@ from kpis.achievement import CUMULATIVE, NO_TARGET, cumulative_target, target_in
 from kpis.figures import target_figure
 from kpis.models import Actual, Indicator, Kpi
 from plans.fiscal import fiscal_year_label
+from plans.models import Plan
 from regions import access
 from regions.models import Block, Region
 from reports import workflow
 from reports.formatting import plain_number
 from reports.models import Half, ProgressReport, ReportEntry, ReportingPeriod
+from reports.programme import report_url_name
 from reports.views.indicator import last_actual_label, target_label
 
 State = ProgressReport.State
@@ -173,16 +175,19 @@ def lateness(report: ProgressReport | None, period: ReportingPeriod, today: date
     return f"期限超過 {overdue}日（未提出）" if overdue > 0 else ""
 
 
-def report_url(region: Region, period: ReportingPeriod, name: str = "progress_report") -> str:
-    return reverse(f"reports:{name}", args=[region.code, period.fiscal_year, period.half])
+def report_url(region: Region, period: ReportingPeriod, action: str = "report") -> str:
+    return reverse(report_url_name(period, action), args=[region.code, period.fiscal_year, period.half])
 
 
 # --- one report -----------------------------------------------------------------------------------
 
 
-def scoped(user, region_code: str, fiscal_year: int, half: str) -> tuple[Region, ReportingPeriod]:
+def scoped(
+    user, region_code: str, fiscal_year: int, half: str, *, programme: bool = False
+) -> tuple[Region, ReportingPeriod]:
     """The region and period of the URL, or 404 when either is missing or the region's reports are
-    outside the user's scope."""
+    outside the user's scope. `programme`: the model-region programme's period of that half, whose
+    reports have their own addresses (…/programme/); the others are the action plans'."""
     region = Region.objects.select_related("block").filter(code=region_code).first()
     if region is None or not access.may_see_reports_of(user, region):
         raise Http404("この報告は見つかりません。")
@@ -191,6 +196,7 @@ def scoped(user, region_code: str, fiscal_year: int, half: str) -> tuple[Region,
         .filter(
             fiscal_year=fiscal_year,
             half=half,
+            plan__kind=Plan.Kind.PROGRAMME if programme else Plan.Kind.ACTION_PLAN,
             plan__start_fiscal_year__lte=fiscal_year,
             plan__end_fiscal_year__gte=fiscal_year,
         )
@@ -207,8 +213,8 @@ def may_edit(user, region: Region, period: ReportingPeriod) -> bool:
 
 
 @login_required
-def report(request, region_code: str, fiscal_year: int, half: str):
-    region, period = scoped(request.user, region_code, fiscal_year, half)
+def report(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
+    region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
     current = ProgressReport.objects.filter(period=period, region=region).first()
     if may_edit(request.user, region, period) and (current is None or current.is_editable):
         current = workflow.report_of(period, region, request.user)
@@ -240,8 +246,8 @@ def report(request, region_code: str, fiscal_year: int, half: str):
 
 @login_required
 @require_POST
-def review(request, region_code: str, fiscal_year: int, half: str):
-    region, period = scoped(request.user, region_code, fiscal_year, half)
+def review(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
+    region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
     current = get_object_or_404(ProgressReport, period=period, region=region)
     if not access.may_review_reports_of(request.user, region):
         raise PermissionDenied("この報告を確認（承認・差戻し）する権限がありません。")
@@ -268,8 +274,8 @@ def review(request, region_code: str, fiscal_year: int, half: str):
 
 @login_required
 @require_POST
-def reopen(request, region_code: str, fiscal_year: int, half: str):
-    region, period = scoped(request.user, region_code, fiscal_year, half)
+def reopen(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
+    region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
     current = get_object_or_404(ProgressReport, period=period, region=region)
     if not access.may_reopen_reports(request.user):
         raise PermissionDenied("承認済みの報告を再開できるのは中央（特許庁・INPIT）の担当者です。")
@@ -388,8 +394,8 @@ def render_report(
         "entry_changes": workflow.entry_changes(current) if current else [],
         "urls": {
             "report": report_url(region, period),
-            "review": report_url(region, period, "progress_review"),
-            "reopen": report_url(region, period, "progress_reopen"),
+            "review": report_url(region, period, "review"),
+            "reopen": report_url(region, period, "reopen"),
         },
     }
     if problems is None:

@@ -226,8 +226,18 @@ def _since(text: str) -> tuple[datetime.date | None, str]:
         return None, f"日付「{text}」を読めません。YYYY-MM-DD（例 2024-04-01）の形で入力してください。"
 
 
-def block_revision_list(plan, block, since: datetime.date | None) -> list:
-    """The revisions of the block's regional KPIs in the plan, newest first: one query."""
+def block_revision_list(
+    plan,
+    block,
+    since: datetime.date | None,
+    *,
+    after: datetime.datetime | None = None,
+    until: datetime.datetime | None = None,
+) -> list:
+    """The revisions of the block's regional KPIs in the plan, newest first: one query.
+
+    `after` and `until` bound the moment of the revision (a meeting pack: since the previous meeting's
+    cut-off, up to its own)."""
     first_indicator = Subquery(
         Indicator.objects.filter(kpi=OuterRef("kpi")).order_by("order", "code").values("pk")[:1]
     )
@@ -240,6 +250,10 @@ def block_revision_list(plan, block, since: datetime.date | None) -> list:
     if since is not None:
         start = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
         revisions = revisions.filter(revised_at__gte=start)
+    if after is not None:
+        revisions = revisions.filter(revised_at__gt=after)
+    if until is not None:
+        revisions = revisions.filter(revised_at__lte=until)
     return list(revisions)
 
 

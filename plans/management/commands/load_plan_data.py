@@ -4,11 +4,12 @@ from django.db import transaction
 
 from kpis.models import Actual, Indicator, Kpi, Target
 from plans.fixture_files import fixture_paths
+from plans.models import Designation
 from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep
 
 # The first history record of a loaded object: later changes then show the documents' value as "before".
 LOADED_REASON = "文書データの読込"
-HISTORY_MODELS = (Kpi, Indicator, Target, Actual, CaseStudy, CaseStudyStep, CaseStudyFigure)
+HISTORY_MODELS = (Kpi, Indicator, Target, Actual, Designation, CaseStudy, CaseStudyStep, CaseStudyFigure)
 
 
 class Command(BaseCommand):

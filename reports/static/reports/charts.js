@@ -9,7 +9,8 @@
       var source = document.getElementById(el.dataset.chart);
       if (!source) { return; }
       var figure = JSON.parse(source.textContent);
-      var config = { displaylogo: false, responsive: true, locale: "ja",
+      // showSendToCloud: no "Share chart" button sending the figure to plotly's cloud service.
+      var config = { displaylogo: false, responsive: true, locale: "ja", showSendToCloud: false,
                      modeBarButtonsToRemove: ["sendDataToCloud", "lasso2d", "select2d"] };
       Plotly.newPlot(el, figure.data, figure.layout, config);
     });

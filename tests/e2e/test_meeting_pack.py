@@ -1,0 +1,80 @@
+"""The Kanto bureau prepares its liaison meeting in a real browser: it registers the FY2022 meeting,
+opens the pack, prints it (A4 landscape, whole pages) and downloads the workbook."""
+
+import io
+import re
+
+import openpyxl
+import pytest
+from django.utils import timezone
+
+from regions.demo import create_demo_users
+from regions.models import Block, Region
+from reports.models import LiaisonMeeting
+
+from .support import expect, log_in, screenshot, skip_without_browser, table_records
+
+pytestmark = [pytest.mark.e2e, skip_without_browser()]
+
+# A4 landscape in PDF points (1/72 inch): 297 mm × 210 mm.
+A4_LANDSCAPE = (841.89, 595.28)
+# The printable width of A4 landscape with the portal's 10 mm margins, in CSS pixels (96 per inch).
+PRINTABLE_WIDTH_PX = round((297 - 2 * 10) / 25.4 * 96)
+
+
+def pdf_page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+    """Each page's MediaBox (width, height) as Chromium writes it."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
+    return [(float(width), float(height)) for width, height in boxes]
+
+
+def test_the_kanto_bureau_registers_its_meeting_prints_the_pack_and_downloads_the_workbook(browsing):
+    create_demo_users()
+    page = browsing.new_page()
+    log_in(page, "demo-bureau-kanto")
+    page.get_by_role("navigation", name="メインメニュー").get_by_role("link", name="地域連絡会議").click()
+    page.get_by_role("link", name="会議を登録する").click()
+
+    expect(page.get_by_label("地域ブロック")).to_have_value(str(Block.objects.get(code="kanto").pk))
+    page.get_by_label("年度").fill("2022")
+    page.get_by_label("会議名").fill("令和4年度 関東地域知財連絡会議")
+    page.get_by_label("開催日").fill("2022-07-15")
+    page.get_by_label("開催場所").fill("さいたま新都心合同庁舎")
+    page.get_by_label("参加機関").fill("関東経済産業局\n神奈川県\n埼玉県")
+    expect(page.get_by_label("資料の基準日")).to_have_value(timezone.localdate().isoformat())
+    page.get_by_role("button", name="登録する").click()
+    expect(page.get_by_text("会議を登録しました。")).to_be_visible()
+    meeting = LiaisonMeeting.objects.get()
+
+    page.get_by_role("link", name="会議資料（印刷用）を開く").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("令和4年度 関東地域知財連絡会議")
+    charts = page.locator("[data-chart]")
+    for index in range(charts.count()):
+        expect(charts.nth(index).locator(".main-svg").first).to_be_attached()
+    kanto_regions = Region.objects.filter(block__code="kanto").count()
+    assert page.locator("section.pack-region").count() == kanto_regions
+    summary = table_records(page.locator("#summary table").first, "地域")
+    screenshot(page, "meeting-pack", start=page.locator("#summary"))
+
+    # printed: every page A4 landscape, one at least per region, and nothing wider than the paper
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": PRINTABLE_WIDTH_PX, "height": 700})
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    assert overflow <= PRINTABLE_WIDTH_PX, f"印刷で用紙の幅（{PRINTABLE_WIDTH_PX}px）を超える内容: {overflow}px"
+    assert page.locator(".site-header").is_hidden() and page.locator("[data-print]").is_hidden()
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    sizes = pdf_page_sizes(pdf)
+    assert len(sizes) > kanto_regions
+    assert all(abs(w - A4_LANDSCAPE[0]) < 1 and abs(h - A4_LANDSCAPE[1]) < 1 for w, h in sizes)
+    page.emulate_media(media="screen")
+
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Excel（XLSX）でダウンロード").click()
+    assert info.value.suggested_filename == f"meeting{meeting.pk}_kanto_2022_pack.xlsx"
+    workbook = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))
+    assert "ブロック集計" in workbook.sheetnames and "全国比較" in workbook.sheetnames
+    header, *rows = workbook["ブロック集計"].iter_rows(values_only=True)
+    downloaded = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert downloaded.keys() == summary.keys()
+    for region, shown in summary.items():
+        assert str(downloaded[region]["項目数（目標あり）"]) == shown["項目数（目標あり）"]
