@@ -8,9 +8,10 @@ the same state:
 - raw insert: `Actual.objects.bulk_create` of the same rows, already as model objects (building them
   is not timed): the least any import of these rows can cost;
 - raw insert with history: the same through django-simple-history's `bulk_create_with_history`, one
-  history record per row, as the import writes them: the least an import that keeps history can cost;
+  history record per row written as a second model object: the library's way of keeping history;
 - import: `kpis.importing.import_file(kind=ACTUALS, …, dry_run=False)`: reading the CSV, checking
-  every cell with its Japanese message, all-or-nothing, writing the actuals and their history;
+  every cell with its Japanese message, all-or-nothing, writing the actuals and copying them into
+  their history table in one statement (`kpis.bulk_history`);
 - import, every row an update: the same file over actuals that already exist with other values;
 - dry run: the same file checked and counted without writing (the admin's preview).
 """
@@ -33,9 +34,10 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from benchmarks.data import SOURCE, Size, _indicator, _kpis
+from kpis.bulk_history import WRITE_BATCH_SIZE
 from kpis.importing import import_file
 from kpis.models import Actual, Indicator, Kpi, Measure
-from kpis.resources import WRITE_BATCH_SIZE, FileKind, change_reason_for
+from kpis.resources import FileKind, change_reason_for
 from plans.models import Plan
 from regions.models import Region
 

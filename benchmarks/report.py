@@ -238,23 +238,25 @@ rows already turned into model objects: no file, no checks, no history, the leas
 rows can cost. "Import" is `kpis.importing.import_file(kind=ACTUALS, data=…, file_format="csv",
 dry_run=False)`, what `manage.py import_actuals` and the admin's confirm step run: it reads the CSV,
 checks every cell of every row with its Japanese message and line number (all-or-nothing), then
-writes the actuals and one history record each with `bulk_create` in batches of 500. "Raw insert
-with history" writes the rows and their history records as the import does, through
-django-simple-history's `bulk_create_with_history`, but without a file or a check. "Every row an
-update" imports the same file over actuals that exist with other values (`bulk_update`, only the
-changed columns); "dry run" is the admin's preview, which reads, checks and counts without writing.
+writes the actuals with `bulk_create` in batches of 500 and their history records with one
+`INSERT INTO <history> … SELECT … FROM <actuals> WHERE id IN <the rows just written>`
+(`kpis/bulk_history.py`). "Raw insert with history" is the same rows and history records written the
+library's way, django-simple-history's `bulk_create_with_history` (a second model object per row),
+without a file or a check: what the import's history would cost without the copy. "Every row an
+update" imports the same file over actuals that exist with other values (one parameterized UPDATE
+per row sent with `executemany` on SQLite, one UPDATE … FROM VALUES per batch on PostgreSQL, then the
+history copied as for new rows); "dry run" is the admin's preview, which reads, checks and counts
+without writing.
 
 Where the time goes (cProfile of the import of new rows, `--profile-import`). An import is about the
-dry run plus the raw insert with history, and each of those is well over the raw insert by itself.
-Writing: each history record is a second model object and a second, wider row (15 columns against the
-actual's 11) that Django's ORM turns into SQL parameters one value at a time, so the history costs
-more than the actuals it records. Checking: per row, import-export's bookkeeping, one model object,
-each cell read with its message, Django's field validation (value, note, source) and the model's
-`clean()` (an integer count, a percentage up to 100): Python, row after row (the dry run's time over
-the number of rows); reading the CSV is a small part. Looking keys up costs little: every plan, KPI,
-indicator and existing figure the file names is loaded in one query each, whatever the number of
-rows, and no row runs a query of its own (`tests/test_import_speed.py` counts them). Updates cost more than new rows because Django's
-`bulk_update` builds a `CASE WHEN` per row and column.
+dry run plus the raw insert: the history copy is one statement the database runs by itself. Checking
+(`kpis/figure_import.py`): per row, each cell read with its message, the keys looked up in
+dictionaries loaded once, the model's rules (an integer count, a percentage up to 100, digits and
+lengths) on plain values, and no model object until the rows are written; Python's cycle collector
+is paused meanwhile (it would walk every object of the process again and again over the file's
+rows). Looking keys up costs little: every plan, KPI, indicator and existing figure the file names
+is loaded in one query each, whatever the number of rows, and no row runs a query of its own
+(`tests/test_import_speed.py` counts them).
 
 Run `python -m benchmarks --import-only` (or `make bench-import`) to time the import alone and rewrite
 this section's block for the database in use (`--import-rows`, `--import-repeat`; `--profile-import`

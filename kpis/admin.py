@@ -1,15 +1,64 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
-from import_export.forms import ExportForm
+from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
 
-from kpis.importing import CsvFile, UnreadableFile, XlsxFile, import_dataset, line_errors
+from kpis.import_files import UnreadableFile, check_size
+from kpis.importing import (
+    FILE_FORMATS,
+    CsvFile,
+    XlsxFile,
+    format_of_filename,
+    import_dataset,
+    line_errors,
+    xlsx_format_for,
+)
 from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
 from kpis.resources import ActualResource, FileKind, KpiResource, TargetResource
+
+MAX_ERROR_MESSAGES = 100
+
+
+class FileImportForm(ImportForm):
+    """import-export's upload form, refusing a file by its size and name before it is read: a
+    50 MB upload is turned away without being parsed (Django has streamed it to a temporary file,
+    not into memory)."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.formats = formats
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if format_of_filename(upload.name) is None:
+            suffix = upload.name.rsplit(".", 1)[-1] if "." in upload.name else ""
+            raise forms.ValidationError(
+                f'ファイル形式 "{suffix}" には対応していません（{", ".join(FILE_FORMATS)} のいずれか）。'
+                "CSV か XLSX のファイルを選んでください"
+            )
+        try:
+            check_size(upload.size)
+        except UnreadableFile as refused:
+            raise forms.ValidationError(refused.problems[0].message) from refused
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is not None and chosen not in (None, ""):
+            expected = self.formats[int(chosen)]().get_title().lower()
+            suffix = format_of_filename(upload.name)
+            if suffix != expected:
+                self.add_error(
+                    "format",
+                    f"選んだ形式（{expected}）とファイルの拡張子（.{suffix}）が違います。どちらかを合わせてください",
+                )
+        return cleaned
 
 
 class FileImportExportAdmin(ImportExportModelAdmin):
@@ -21,8 +70,13 @@ class FileImportExportAdmin(ImportExportModelAdmin):
 
     file_kind: FileKind
     formats = [CsvFile, XlsxFile]
+    import_form_class = FileImportForm
     # Every column, always: an exported file is one that can be imported again.
     export_form_class = ExportForm
+
+    def get_import_formats(self):
+        # An XLSX of several sheets is read at the sheet named after the kind of file.
+        return [CsvFile, xlsx_format_for(self.file_kind)]
 
     def process_dataset(self, dataset, form, request, **kwargs):
         return import_dataset(
@@ -42,15 +96,21 @@ class FileImportExportAdmin(ImportExportModelAdmin):
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
-            # The data changed between preview and confirm: nothing was written.
+            # The data changed between preview and confirm, or the write failed: nothing was written.
             self.report_errors(request, result)
             return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_import"))
         return super().process_result(result, request)
 
     def report_errors(self, request, result) -> None:
         errors = line_errors(result)
-        for error in errors:
+        # A file of 100,000 bad rows would otherwise carry 100,000 messages through the session.
+        for error in errors[:MAX_ERROR_MESSAGES]:
             messages.error(request, str(error))
+        if len(errors) > MAX_ERROR_MESSAGES:
+            messages.error(
+                request,
+                f"ほか {len(errors) - MAX_ERROR_MESSAGES}件のエラーがあります（最初の {MAX_ERROR_MESSAGES}件を表示しています）。",
+            )
         if errors:
             messages.error(
                 request, f"エラーが {len(errors)}件あるため取り込めません。データベースは変更していません。"
@@ -66,7 +126,8 @@ class FileImportExportAdmin(ImportExportModelAdmin):
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, UnreadableFile):
-            form.add_error("import_file", str(e))
+            for problem in e.problems:
+                form.add_error("import_file", str(problem))
         else:
             super().add_data_read_fail_error_to_form(form, e)
 

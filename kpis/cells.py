@@ -4,14 +4,17 @@ Each reader raises ValueError with a Japanese message naming the column, which t
 into a line-numbered error.
 """
 
+import math
 import unicodedata
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from django.db import models
 from import_export import widgets
 from import_export.fields import Field
+
+from kpis.values import plain_number, western_year
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
 
@@ -87,15 +90,14 @@ class DecimalCell(Cell):
         return number
 
     def number(self, value) -> Decimal:
-        if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        if isinstance(value, int) and not isinstance(value, bool):
             return Decimal(value)
-        if isinstance(value, float):
+        if isinstance(value, Decimal) and value.is_finite():
+            return value
+        if isinstance(value, float) and math.isfinite(value):
             return Decimal(repr(value))
-        try:
-            number = Decimal(cell_text(value).replace(",", ""))
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
+        number = plain_number(cell_text(value))
+        if number is None:
             raise ValueError(f'{self.label} "{cell_text(value)}" は数値ではありません')
         return number
 
@@ -106,9 +108,11 @@ class DecimalCell(Cell):
 class YearCell(Cell):
     def parse(self, value):
         text = cell_text(value)
-        if not text.isdecimal():
-            raise ValueError(f'{self.label} "{text}" は西暦の整数で入力してください')
-        year = int(text)
+        year = western_year(text)
+        if year is None:
+            raise ValueError(
+                f'{self.label} "{text}" は西暦（2022）か和暦（令和4年度、R4、平成30年度、H30）で入力してください'
+            )
         if not FIRST_YEAR <= year <= LAST_YEAR:
             raise ValueError(f'{self.label} "{text}" は{FIRST_YEAR}〜{LAST_YEAR}の範囲で入力してください')
         return year

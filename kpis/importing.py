@@ -1,43 +1,35 @@
 """Importing KPI, target and actual files: the service the admin and the commands share.
 
-`import_file` reads a CSV (UTF-8, with or without BOM) or XLSX file, runs its resource in one
-transaction and returns either the counts or every error with its line and column. Any bad row
-means nothing is written, dry run or not.
+`import_file` reads a CSV or XLSX file (`kpis.import_files` says which files are read and which are
+refused), runs its resource in one transaction and returns either the counts or every error with
+its line and column. Any bad row, any unreadable file, any failure while writing means nothing is
+written, dry run or not.
 """
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-import openpyxl
 import tablib
-from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from import_export.formats import base_formats
 from import_export.results import Result, RowResult
 
 from kpis.cells import is_blank
 from kpis.export import dataset_to_csv, dataset_to_xlsx, unescape_formula
+from kpis.import_files import (
+    LineError,
+    UnreadableFile,
+    check_size,
+    check_width,
+    csv_rows,
+    cycle_collection_paused,
+    error_value,
+    xlsx_rows,
+)
 from kpis.resources import RESOURCES, FileKind
 
 FILE_FORMATS = ("csv", "xlsx")
-
-
-@dataclass(frozen=True)
-class LineError:
-    """One problem of a file. `line` is the spreadsheet's row number (the header is line 1);
-    None when the problem is the file as a whole."""
-
-    line: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = "ファイル" if self.line is None else f"{self.line}行目"
-        return f"{where} {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -57,12 +49,6 @@ class ImportOutcome:
         return f"新規 {self.new}件、更新 {self.updated}件、変更なし {self.unchanged}件"
 
 
-class UnreadableFile(Exception):
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.error = LineError(line, "", message)
-
-
 # --- the service -----------------------------------------------------------------------------
 
 
@@ -72,9 +58,12 @@ def import_file(
     """Import a file's bytes. `user` and `filename` go into the history of every figure written
     ("ファイル取込（actuals.xlsx）")."""
     try:
-        dataset = read_dataset(data, file_format)
+        dataset = read_dataset(data, file_format, sheet_title=RESOURCES[kind].sheet_title)
     except UnreadableFile as unreadable:
-        return ImportOutcome(errors=(unreadable.error,), dry_run=dry_run)
+        errors = tuple(
+            LineError(problem.line, problem.column, problem.message) for problem in unreadable.problems
+        )
+        return ImportOutcome(errors=errors, dry_run=dry_run)
     return import_dataset(kind=kind, dataset=dataset, dry_run=dry_run, user=user, filename=filename)
 
 
@@ -83,8 +72,8 @@ def import_dataset(
 ) -> ImportOutcome:
     resource = RESOURCES[kind]()
     with transaction.atomic():
-        # The resource rolls back its own savepoint on any error; the flags say so once more
-        # because import-export's defaults would keep the valid rows.
+        # The resources write nothing when a row is bad; the flags say so once more because
+        # import-export's defaults would keep the valid rows.
         result = resource.import_data(
             dataset,
             dry_run=dry_run,
@@ -93,6 +82,9 @@ def import_dataset(
             user=user,
             file_name=filename,
         )
+        if dry_run or result.has_errors() or result.has_validation_errors():
+            # Whatever was done before the error (or for the preview) is undone.
+            transaction.set_rollback(True)
     return outcome_of(result, dry_run=dry_run)
 
 
@@ -107,6 +99,12 @@ def outcome_of(result: Result, *, dry_run: bool) -> ImportOutcome:
     )
 
 
+UNEXPECTED = (
+    "取り込みの途中で予期しないエラーが発生したため、すべて取り消しました（{name}）。"
+    "データベースは変更していません。もう一度取り込み、直らなければ管理者に連絡してください"
+)
+
+
 def line_errors(result: Result) -> list[LineError]:
     """Every error of an import, by line; the resources have already numbered rows by line."""
     errors = [
@@ -116,12 +114,20 @@ def line_errors(result: Result) -> list[LineError]:
         for message in messages
     ]
     errors += [
-        LineError(row.number, "", f"予期しないエラー: {error.error}")
+        LineError(row.number, "", message_of(error.error))
         for row in result.error_rows
         for error in row.errors
     ]
-    errors += [LineError(None, "", f"予期しないエラー: {error.error}") for error in result.base_errors]
+    errors += [LineError(None, "", message_of(error.error)) for error in result.base_errors]
     return sorted(errors, key=lambda error: error.line or 0)
+
+
+def message_of(error: Exception) -> str:
+    """A Japanese message for an error the import did not expect: its own words only when it is
+    one of ours (a ValidationError), else its kind (a library's text would be English)."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return UNEXPECTED.format(name=type(error).__name__)
 
 
 def format_of_filename(name: str) -> str | None:
@@ -132,63 +138,73 @@ def format_of_filename(name: str) -> str | None:
 # --- reading files ---------------------------------------------------------------------------
 
 
-def read_dataset(data: bytes, file_format: str) -> tablib.Dataset:
-    """The file's rows under its header, each with the line a spreadsheet shows for it."""
-    if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
-        limit = settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise UnreadableFile(f"ファイルが大きすぎます（上限 {limit} MB）")
-    if file_format == "csv":
-        return dataset_from_rows(csv_rows(data))
-    if file_format == "xlsx":
-        return dataset_from_rows(xlsx_rows(data))
-    raise UnreadableFile(f'ファイル形式 "{file_format}" には対応していません（csv, xlsx のいずれか）')
-
-
-def csv_rows(data: bytes) -> list[list]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            "CSVファイルをUTF-8として読めません。Excelでは「CSV UTF-8（コンマ区切り）」で保存してください"
-        ) from error
-    try:
-        # A quoted cell may hold line breaks: counting records, not text lines, gives the row
-        # numbers Excel shows.
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as error:
-        raise UnreadableFile(f"CSVファイルとして読めません（{error}）") from error
-
-
-def xlsx_rows(data: bytes) -> list[list]:
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
-        raise UnreadableFile("XLSXファイルとして読めません") from error
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
+def read_dataset(data: bytes, file_format: str, *, sheet_title: str | None = None) -> tablib.Dataset:
+    """The file's rows under its header, each with the line a spreadsheet shows for it. The size
+    is checked before anything is parsed."""
+    if file_format not in FILE_FORMATS:
+        raise UnreadableFile(f'ファイル形式 "{file_format}" には対応していません（csv, xlsx のいずれか）')
+    check_size(len(data))
+    with cycle_collection_paused():
+        rows = csv_rows(data) if file_format == "csv" else xlsx_rows(data, sheet_title)
+        return dataset_from_rows(rows)
 
 
 def dataset_from_rows(rows: list[list]) -> tablib.Dataset:
+    """The rows under the header's named columns; blank lines are left out but counted, cells that
+    show an error refuse the file, and the apostrophes an export put before formula-like text
+    are taken off again."""
     if not rows or all(is_blank(cell) for cell in rows[0]):
         raise UnreadableFile("1行目に列名（見出し）がありません", line=1)
     headers = [header_text(cell) for cell in rows[0]]
+    check_delimiter(headers)
+    check_width(max((index + 1 for index, header in enumerate(headers) if header), default=0))
     kept = [index for index, header in enumerate(headers) if header]
-    dataset = tablib.Dataset(headers=[headers[index] for index in kept])
-    line_numbers = []
+    names = [headers[index] for index in kept]
+    width = len(headers)
+    values_of_rows, line_numbers, problems = [], [], []
     for line, cells in enumerate(rows[1:], start=2):
-        values = [unescape_formula(cells[index]) if index < len(cells) else None for index in kept]
+        if not cells:
+            continue
+        if len(cells) < width:
+            cells = [*cells, *([None] * (width - len(cells)))]
+        values = [cells[index] for index in kept]
         if all(is_blank(value) for value in values):
             continue
-        dataset.append(values)
+        for position, value in enumerate(values):
+            if isinstance(value, str) and value[:1] in ("'", "#"):
+                values[position] = unescape_formula(value)
+                if error_value(value):
+                    problems.append(
+                        LineError(
+                            line,
+                            names[position],
+                            f"セルがエラー値 {value} です（数式の結果がエラーになっています）",
+                        )
+                    )
+        values_of_rows.append(values)
         line_numbers.append(line)
+    if problems:
+        raise UnreadableFile("", problems=problems)
+    if not values_of_rows:
+        raise UnreadableFile("取り込む行がありません（2行目以降が空です）")
+    dataset = tablib.Dataset(*values_of_rows, headers=names)
     dataset.line_numbers = line_numbers
     return dataset
 
 
 def header_text(cell) -> str:
     return "" if cell is None else str(cell).replace("\ufeff", "").strip()
+
+
+def check_delimiter(headers: list[str]) -> None:
+    """A CSV separated by tabs or semicolons reads as one column named "plan\\tkpi_code…"."""
+    named = [header for header in headers if header]
+    if len(named) == 1 and ("\t" in named[0] or ";" in named[0]):
+        separator = "タブ" if "\t" in named[0] else "セミコロン（;）"
+        raise UnreadableFile(
+            f"列が{separator}で区切られています。コンマ区切りの CSV（「CSV UTF-8（コンマ区切り）」）で保存してください",
+            line=1,
+        )
 
 
 # --- the admin's file formats ----------------------------------------------------------------
@@ -216,11 +232,18 @@ class CsvFile(base_formats.CSV):
 
 
 class XlsxFile(base_formats.XLSX):
+    # The sheet to read when a workbook has several (see kpis.import_files); set per file kind.
+    sheet_title: str | None = None
+
     def create_dataset(self, in_stream):
-        return read_dataset(as_bytes(in_stream), "xlsx")
+        return read_dataset(as_bytes(in_stream), "xlsx", sheet_title=self.sheet_title)
 
     def export_data(self, dataset, **kwargs):
         return dataset_to_xlsx(dataset)
+
+
+def xlsx_format_for(kind: FileKind) -> type[XlsxFile]:
+    return type(f"{kind.name.title()}XlsxFile", (XlsxFile,), {"sheet_title": RESOURCES[kind].sheet_title})
 
 
 def as_bytes(in_stream) -> bytes:

@@ -8,12 +8,9 @@ becomes a Japanese message on its own line and column.
 All-or-nothing is enforced here, in `import_data`, so the admin (which calls the resource
 directly, and passes no rollback flag at its confirm step) and the service behave the same.
 
-Targets and actuals are written together once every row of the file has been checked: created
-ones with one `bulk_create`, changed ones with one `bulk_update` (in batches), each with its history
-record, in the import's transaction (`FigureResource.write`). The database's own checks are all
-made in Python beforehand, row by row; should the database still refuse a batch (another user saved
-the same figure meanwhile), the rows are saved one by one to name the refused ones, and nothing is
-kept.
+Targets and actuals are read and written by `kpis.figure_import` (the resources hold their columns
+and readers): every row checked on plain values, then all figures written at once with their
+history (`kpis.bulk_history`), in the import's transaction.
 """
 
 from collections import defaultdict
@@ -23,11 +20,9 @@ from pathlib import PurePath
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
-from django.utils import timezone
 from import_export import resources
 from import_export.fields import Field
 from import_export.results import Result, RowResult
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kpis.cells import (
     ChoiceCell,
@@ -66,6 +61,8 @@ class KeyIndex:
     @classmethod
     def load(cls, plan_numbers: set[int]) -> "KeyIndex":
         plans = {plan.number: plan for plan in Plan.objects.all()}
+        # Only plans that exist are asked about: a file may name plan 99999999999999999999.
+        plan_numbers = plan_numbers & plans.keys()
         regions = {region.code: region for region in Region.objects.all()}
         plans_by_id = {plan.pk: plan for plan in plans.values()}
         regions_by_id = {region.pk: region for region in regions.values()}
@@ -83,8 +80,13 @@ class KeyIndex:
         return cls(plans=plans, regions=regions, kpis=kpis, indicators=indicators)
 
 
+def plan_number(text: str) -> int | None:
+    """A plan cell's number ("2", "２" once read), None if it holds anything else."""
+    return int(text) if text.isascii() and text.isdecimal() else None
+
+
 def plan_numbers_in(dataset) -> set[int]:
-    return {int(text) for text in map(cell_text, dataset["plan"]) if text.isdecimal()}
+    return {number for number in map(plan_number, map(cell_text, dataset["plan"])) if number is not None}
 
 
 def region_code_of(kpi: Kpi) -> str:
@@ -252,7 +254,7 @@ class NaturalKeyResource(resources.ModelResource):
 
     def find_plan(self, row) -> Plan | None:
         text = cell_text(row["plan"])
-        plan = self.index.plans.get(int(text)) if text.isdecimal() else None
+        plan = self.index.plans.get(plan_number(text))
         if not text:
             self.report("plan", "計画を入力してください")
         elif plan is None:
@@ -582,23 +584,17 @@ class KpiResource(NaturalKeyResource):
 # --- target and actual files -----------------------------------------------------------------
 
 
-WRITE_BATCH_SIZE = 500
-
-
 def change_reason_for(file_name: str | None) -> str:
     """The history's reason for a figure an import wrote: the file's name when it is known."""
     return f"ファイル取込（{PurePath(file_name).name if file_name else '取込'}）"
 
 
 class FigureResource(NaturalKeyResource):
-    """What the target and actual files share: an indicator's value for one period."""
+    """What the target and actual files share: an indicator's value for one period.
 
-    class Meta(NaturalKeyResource.Meta):
-        # No savepoint and no save() per row: import-export collects the checked figures, and
-        # `bulk_create` and `bulk_update` below write them all at the end (batch_size None: never
-        # part-way through the file).
-        use_bulk = True
-        batch_size = None
+    The fields say how each column is read and written; importing is `kpis.figure_import`'s, which
+    checks every row on plain values and writes all figures at once (import-export's row-by-row
+    machinery builds several objects per row, too slow for files of thousands of rows)."""
 
     plan = key_field("indicator__kpi__plan__number", "plan")
     kpi_code = key_field("indicator__kpi__code", "kpi_code")
@@ -630,168 +626,22 @@ class FigureResource(NaturalKeyResource):
             "period",
         )
 
-    def before_import(self, dataset, **kwargs):
-        super().before_import(dataset, **kwargs)
-        user = kwargs.get("user")
-        self.user = user if getattr(user, "is_authenticated", False) else None
-        self.change_reason = change_reason_for(kwargs.get("file_name"))
-        self.written_at = timezone.now()
-        self.existing = self.existing_figures(self.indicators_named_in(dataset))
-        self.changed_attributes: set[str] = set()
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        from kpis.figure_import import import_figures  # it builds on this module
 
-    def indicators_named_in(self, dataset) -> dict[int, Indicator]:
-        """The indicators the file's rows name (the rows' other problems are found row by row)."""
-        keys = zip(dataset["plan"], dataset["kpi_code"], dataset["indicator_code"], strict=True)
-        indicators = {}
-        for plan, kpi_code, indicator_code in keys:
-            plan_text = cell_text(plan)
-            if plan_text.isdecimal():
-                indicator = self.index.indicators.get(
-                    (int(plan_text), cell_text(kpi_code), cell_text(indicator_code))
-                )
-                if indicator is not None:
-                    indicators[indicator.pk] = indicator
-        return indicators
-
-    def existing_figures(self, indicators: dict[int, Indicator]) -> dict[tuple, models.Model]:
-        """The figures the file may update, by indicator, period and year: one query."""
-        existing = {}
-        for figure in self._meta.model.objects.filter(indicator_id__in=list(indicators)).order_by():
-            figure.indicator = indicators[figure.indicator_id]
-            existing[(figure.indicator_id, figure.period, figure.year)] = figure
-        return existing
-
-    def before_import_row(self, row, **kwargs):
-        super().before_import_row(row, **kwargs)
-        self.row_indicator = self.find_indicator(row)
-        period, year = self.quietly_read(row, "period"), self.quietly_read(row, "year")
-        self.row_key = None
-        if self.row_indicator and period and year:
-            self.row_key = (self.row_indicator.pk, period, year)
-            self.check_not_repeated(
-                self.row_key, "同じ指標・期間・年度の行が {line}行目にもあります", "period"
-            )
-
-    def quietly_read(self, row, column: str):
-        """A key cell for finding the row's figure; a bad one is reported when the row is read."""
-        try:
-            return self.fields[column].widget.clean(row[column])
-        except ValueError:
-            return None
-
-    def find_indicator(self, row) -> Indicator | None:
-        plan = self.find_plan(row)
-        region_text, region = self.find_region(row)
-        kpi_code = self.required_code(row, "kpi_code", "KPIコード")
-        indicator_code = self.required_code(row, "indicator_code", "指標コード")
-        if not (plan and kpi_code):
-            return None
-        kpi = self.index.kpis.get((plan.number, kpi_code))
-        if kpi is None:
-            self.report("kpi_code", f'KPI "{kpi_code}" は第{plan.number}次計画に存在しません')
-            return None
-        if not (region_text and region is None):
-            problem = region_problem(kpi, region_text)
-            if problem:
-                self.report("region_code", problem)
-        indicator = self.index.indicators.get((plan.number, kpi_code, indicator_code))
-        if indicator_code and indicator is None:
-            self.report("indicator_code", f'指標 "{indicator_code}" はKPI "{kpi_code}" に存在しません')
-        return indicator
-
-    def get_instance(self, instance_loader, row):
-        return self.existing.get(self.row_key) if self.row_key else None
-
-    def init_instance(self, row=None):
-        return self._meta.model(indicator=self.row_indicator)
-
-    def after_cells_read(self, instance, row) -> None:
-        if self.row_indicator:
-            # What the pre_save signal would copy: bulk writes send no signals.
-            instance.measure = self.row_indicator.measure
-        if instance.start_year and instance.year and instance.start_year > instance.year:
-            self.report(
-                "start_year", f"累計の開始年度 {instance.start_year} が年度 {instance.year} より後です"
-            )
-
-    # writing: once every row is checked, all figures at once
-
-    def after_init_instance(self, instance, new, row, **kwargs):
-        super().after_init_instance(instance, new, row, **kwargs)
-        self.attributes_before = None if new else self.written_values(instance)
-
-    def written_values(self, instance) -> dict:
-        return {attribute: getattr(instance, attribute) for attribute in self.updated_attributes}
-
-    def before_save_instance(self, instance, row, **kwargs):
-        instance.import_row_number = kwargs["row_number"]
-        if self.attributes_before is not None:
-            # Only the columns some row changes are updated: each costs a CASE over every row.
-            self.changed_attributes.update(
-                attribute
-                for attribute, value in self.written_values(instance).items()
-                if value != self.attributes_before[attribute]
-            )
-
-    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.create_instances and self.may_write(dry_run, result):
-            self.write(self.create_instances, result, created=True)
-        self.create_instances.clear()
-
-    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
-        if self.update_instances and self.may_write(dry_run, result):
-            self.write(self.update_instances, result, created=False)
-        self.update_instances.clear()
-
-    def may_write(self, dry_run: bool, result: Result) -> bool:
-        """A dry run writes nothing; nor does a file with a bad row (all or nothing)."""
-        return not (dry_run or result.has_errors() or result.has_validation_errors())
-
-    def write(self, figures: list, result: Result, *, created: bool) -> None:
-        """Write the figures with a history record each, then tell the dashboards once; a refusal
-        by the database becomes an error on the refused rows."""
-        from reports.caching import bump_data_version  # reports imports kpis: not at load time
-
-        history = {
-            "default_user": self.user,
-            "default_change_reason": self.change_reason,
-            "default_date": self.written_at,
-            "batch_size": WRITE_BATCH_SIZE,
-        }
-        model = self._meta.model
-        try:
-            with transaction.atomic():
-                if created:
-                    bulk_create_with_history(figures, model, **history)
-                else:
-                    bulk_update_with_history(figures, model, sorted(self.changed_attributes), **history)
-        except IntegrityError:
-            self.explain_refusal(figures, result, created=created)
-            return
-        # Bulk writes send no post_save: the dashboards' cache is told here.
-        bump_data_version()
-
-    @cached_property
-    def updated_attributes(self) -> list[str]:
-        """What an import may change in a figure: its cells, and the measure it copies."""
-        return [*(field.attribute for field in self.cell_fields), "measure"]
-
-    def explain_refusal(self, figures: list, result: Result, *, created: bool) -> None:
-        """Save the figures one by one to find the rows the database refuses (the import, being
-        in error, is rolled back whatever was saved)."""
-        for figure in figures:
-            if created:
-                figure.pk = None
-            figure._change_reason = self.change_reason
-            if self.user is not None:
-                figure._history_user = self.user
-            try:
-                save_or_explain(figure, force_insert=created)
-            except ValidationError as error:
-                result.append_invalid_row(figure.import_row_number, {}, error)
+        header_problems = self.header_problems(list(dataset.headers or []))
+        if header_problems:
+            return self.result_for_header(header_problems)
+        return import_figures(
+            self,
+            dataset,
+            dry_run=dry_run,
+            user=kwargs.get("user"),
+            file_name=kwargs.get("file_name"),
+            raise_errors=raise_errors,
+        )
 
 
-# The natural key and value of a figure, first in both the target and the actual files.
 FIGURE_FIELDS = ("plan", "kpi_code", "region_code", "indicator_code", "period", "year", "start_year", "value")
 
 

@@ -268,6 +268,50 @@ def test_a_good_targets_file_reads_flags_dates_and_baselines(kpi_data):
     assert created.due_date == date(2023, 3, 31)
 
 
+def test_a_targets_file_updates_every_kind_of_column_and_records_each_change(kpi_data):
+    row = target(
+        period="cum",
+        year="2022",
+        start_year="2021",
+        value="310",
+        baseline_value="12.5",
+        baseline_year="2018",
+        is_minimum="0",
+        due_date="2023-03-31",
+        note="改定",
+        source="003 III-3",
+    )
+
+    outcome = import_file(
+        kind=FileKind.TARGETS,
+        data=csv_bytes(TARGET_COLUMNS, [row]),
+        file_format="csv",
+        dry_run=False,
+        filename="目標.csv",
+    )
+
+    assert (outcome.errors, outcome.updated) == ((), 1)
+    updated = figures_of(Target, "TC01", "cum", 2022).get()
+    assert (updated.start_year, updated.value, updated.baseline_value, updated.baseline_year) == (
+        2021,
+        Decimal("310"),
+        Decimal("12.5"),
+        2018,
+    )
+    assert (updated.is_minimum, updated.due_date, updated.note, updated.source) == (
+        False,
+        date(2023, 3, 31),
+        "改定",
+        "003 III-3",
+    )
+    record = updated.history.filter(history_type="~").get()
+    assert (record.value, record.due_date, record.history_change_reason) == (
+        Decimal("310"),
+        date(2023, 3, 31),
+        "ファイル取込（目標.csv）",
+    )
+
+
 @pytest.mark.parametrize(
     ("label", "code"), [("上期", "h1"), ("下期", "h2"), ("年度", "fy"), ("年", "cy"), ("累計", "cum")]
 )
@@ -539,13 +583,13 @@ def test_line_numbers_count_blank_lines_and_cells_with_line_breaks_as_a_spreadsh
     assert outcome.errors == (LineError(4, "value", '値 "abc" は数値ではありません'),)
 
 
-def test_a_csv_saved_as_shift_jis_is_refused_with_advice(kpi_data):
-    data = "plan,kpi_code\n2,地域\n".encode("cp932")
+def test_a_csv_saved_as_shift_jis_by_a_japanese_excel_is_read(kpi_data):
+    data = csv_bytes(ACTUAL_COLUMNS, [actual(note="県の報告（ＣＳＶ）")]).decode().encode("cp932")
 
     outcome = import_file(kind=FileKind.ACTUALS, data=data, file_format="csv", dry_run=False)
 
-    assert "UTF-8" in outcome.errors[0].message
-    assert outcome.errors[0].line is None
+    assert outcome.errors == ()
+    assert figures_of(Actual, "TC01", "fy", 2022).get().note == "県の報告（ＣＳＶ）"
 
 
 # --- bad targets and KPI files ---------------------------------------------------------------
