@@ -60,7 +60,9 @@ def test_the_kanto_bureau_registers_its_meeting_prints_the_pack_and_downloads_th
     page.emulate_media(media="print")
     page.set_viewport_size({"width": PRINTABLE_WIDTH_PX, "height": 700})
     overflow = page.evaluate("document.documentElement.scrollWidth")
-    assert overflow <= PRINTABLE_WIDTH_PX, f"印刷で用紙の幅（{PRINTABLE_WIDTH_PX}px）を超える内容: {overflow}px"
+    assert overflow <= PRINTABLE_WIDTH_PX, (
+        f"印刷で用紙の幅（{PRINTABLE_WIDTH_PX}px）を超える内容: {overflow}px"
+    )
     assert page.locator(".site-header").is_hidden() and page.locator("[data-print]").is_hidden()
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     sizes = pdf_page_sizes(pdf)
