@@ -77,16 +77,21 @@ def xlsx_cell(cell):
     return escape_formula(cell)
 
 
-def dataset_to_xlsx(dataset: tablib.Dataset) -> bytes:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = dataset.title or "data"
+def write_sheet(sheet, dataset: tablib.Dataset) -> None:
+    """The dataset into an empty sheet: a bold, frozen header row, then formula-safe cells."""
     sheet.append([xlsx_cell(header) for header in dataset.headers])
     for header_cell in sheet[1]:
         header_cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in dataset:
         sheet.append([xlsx_cell(cell) for cell in row])
+
+
+def dataset_to_xlsx(dataset: tablib.Dataset) -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = dataset.title or "data"
+    write_sheet(sheet, dataset)
     stream = io.BytesIO()
     workbook.save(stream)
     return stream.getvalue()

@@ -174,11 +174,6 @@ def meeting_block_scope(user) -> Q | None:
     return Q(block_id=block_id) if block_id is not None else Q(pk__in=[])
 
 
-def may_see_meetings_of(user, block) -> bool:
-    access = access_of(user)
-    return access.is_central or _block_of(access) == block.pk
-
-
 def may_manage_meetings_of(user, block) -> bool:
     """Create a meeting, edit its minutes and pack date: the block's bureau, or central staff."""
     access = access_of(user)

@@ -37,7 +37,15 @@ from plans.models import Plan
 from regions import access
 from regions.models import Region
 from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep, CaseStudyTheme
-from reports.workflow import MAX_TEXT_LENGTH, Change, StateChange, WorkflowError, _shown, required_text
+from reports.workflow import (
+    MAX_TEXT_LENGTH,
+    Change,
+    StaleChange,
+    StateChange,
+    WorkflowError,
+    _shown,
+    required_text,
+)
 
 State = CaseStudy.State
 MAX_TITLE_LENGTH = 200
@@ -61,13 +69,9 @@ MAY_NOT_PUBLISH = (
 MAY_NOT_UNPUBLISH = "公開済みの成果事例を作成中に戻せるのは中央（特許庁・INPIT）の担当者です。"
 
 
-class StaleCaseStudy(WorkflowError):
-    def __init__(self, changes: list[Change]):
-        super().__init__(
-            "この成果事例は、画面を開いた後に更新されています（下の一覧）。送信された内容は保存していません。"
-            "最新の内容を確認してからもう一度操作してください。"
-        )
-        self.changes = changes
+class StaleCaseStudy(StaleChange):
+    subject = "この成果事例"
+    retry = "操作"
 
 
 # --- who sees what -------------------------------------------------------------------------------

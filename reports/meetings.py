@@ -10,14 +10,15 @@ from kpis.history import recorded, take_version, user_name
 from kpis.models import Kpi
 from plans.models import Plan
 from reports.models import LiaisonMeeting
-from reports.workflow import Change, WorkflowError
+from reports.workflow import Change, StaleChange, WorkflowError
+from reports.workflow import _shown as shown_value
 
 CREATED = "会議の登録"
 CHANGED = "会議の更新"
-# What a stale save lists as changed meanwhile.
-TRACKED_FIELDS = (
-    "title",
+# What the meeting form edits (besides the block), and what a stale save lists as changed meanwhile.
+EDITED_FIELDS = (
     "fiscal_year",
+    "title",
     "held_on",
     "place",
     "online",
@@ -25,25 +26,22 @@ TRACKED_FIELDS = (
     "agenda",
     "minutes",
     "decisions",
-    "as_of",
 )
+TRACKED_FIELDS = (*EDITED_FIELDS, "as_of")
 
 
-class StaleMeeting(WorkflowError):
-    def __init__(self, changes: list[Change]):
-        super().__init__(
-            "この会議は、画面を開いた後に更新されています（下の一覧）。送信された内容は保存していません。"
-            "最新の内容を確認してからもう一度入力してください。"
-        )
-        self.changes = changes
+class StaleMeeting(StaleChange):
+    subject = "この会議"
 
 
 def plan_of_year(fiscal_year: int) -> Plan | None:
     """The action plan whose fiscal years include `fiscal_year` (the lowest number if two overlap)."""
-    plans = Plan.objects.filter(start_fiscal_year__lte=fiscal_year, end_fiscal_year__gte=fiscal_year)
-    if hasattr(Plan.objects, "action_plans"):
-        plans = Plan.objects.action_plans().filter(pk__in=plans)
-    return plans.order_by("number").first()
+    return (
+        Plan.objects.action_plans()
+        .filter(start_fiscal_year__lte=fiscal_year, end_fiscal_year__gte=fiscal_year)
+        .order_by("number")
+        .first()
+    )
 
 
 def first_record_date() -> datetime.date | None:
@@ -150,4 +148,4 @@ def _shown(value) -> str:
         return f"{timezone.localtime(value):%Y年%-m月%-d日 %H:%M}"
     if isinstance(value, datetime.date):
         return f"{value:%Y年%-m月%-d日}"
-    return "" if value is None else str(value)
+    return shown_value(value)

@@ -6,9 +6,9 @@ import io
 import openpyxl
 import tablib
 from django.utils import timezone
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment
 
-from kpis.export import xlsx_cell
+from kpis.export import write_sheet
 from kpis.history import user_name
 from reports.exports import table_dataset
 from reports.packs import Pack
@@ -52,12 +52,8 @@ def pack_datasets(pack: Pack) -> list[tablib.Dataset]:
 
 
 def _write_sheet(sheet, dataset: tablib.Dataset) -> None:
-    sheet.append([str(header) for header in dataset.headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    for row in dataset:
-        sheet.append([xlsx_cell(value) for value in row])
+    write_sheet(sheet, dataset)
+    # report texts and minutes keep their line breaks readable
     for column in sheet.iter_cols(min_row=2):
         for cell in column:
             if isinstance(cell.value, str) and "\n" in cell.value:

@@ -33,6 +33,7 @@ from reports.models import CaseStudy, LiaisonMeeting, ProgressReport, ReportEntr
 from reports.selectors import IndicatorResult, Tally, block_summaries, judge_indicators, reported_results
 from reports.views.common import Period
 from reports.views.national import block_chart_rows, block_rows, summary_row
+from reports.views.revisions import block_revision_list
 
 HALF_ORDER = {"h1": 0, "h2": 1}
 
@@ -97,7 +98,8 @@ def build_pack(meeting: LiaisonMeeting) -> Pack:
         snapshot.indicators, fiscal_year=period.fiscal_year, half=None, as_of=day, figures=snapshot.figures
     )
     block_snapshot = snapshot.of_regions(region_ids)
-    block_results = [row for row in results if row.kpi.region_id in set(region_ids)]
+    in_block = set(region_ids)
+    block_results = [row for row in results if row.kpi.region_id in in_block]
     sections = group_results(regions, block_snapshot.kpis, block_results)
     total = total_tally(sections)
     previous = previous_meeting(meeting)
@@ -147,38 +149,34 @@ def latest_reports(plan, regions, moment, indicators: dict[int, Indicator]) -> l
             latest[report.region_id] = report
     entries = snapshots.entries_of([report.pk for report in latest.values()], moment)
     missing = {e.indicator_id for lines in entries.values() for e in lines} - indicators.keys()
-    if missing:  # an indicator added after the cut-off cannot have a line before it; kept for safety
-        indicators = indicators | {i.pk: i for i in Indicator.objects.filter(pk__in=missing)}
+    if missing:  # a line's indicator no longer a regional one of the plan at the cut-off: read it as it is
+        indicators = indicators | {
+            i.pk: i for i in Indicator.objects.select_related("kpi").filter(pk__in=missing)
+        }
     packed = []
     for region in regions:
         report = latest.get(region.pk)
-        lines = (
-            sorted(entries.get(report.pk, []), key=lambda e: _line_order(indicators.get(e.indicator_id)))
-            if report
-            else []
+        lines = sorted(
+            entries.get(report.pk, []) if report else [],
+            key=lambda e: _line_order(indicators[e.indicator_id]),
         )
         packed.append(
             RegionReport(
-                region=region,
-                report=report,
-                lines=[line_row(e, indicators.get(e.indicator_id)) for e in lines],
+                region=region, report=report, lines=[line_row(e, indicators[e.indicator_id]) for e in lines]
             )
         )
     return packed
 
 
-def _line_order(indicator) -> tuple:
-    if indicator is None:
-        return (0, 0, "", 0, "")
-    kpi = getattr(indicator, "kpi", None)
-    return (kpi.order if kpi else 0, 0, kpi.code if kpi else "", indicator.order, indicator.code)
+def _line_order(indicator: Indicator) -> tuple:
+    return (indicator.kpi.order, indicator.kpi.code, indicator.order, indicator.code)
 
 
-def line_row(entry: ReportEntry, indicator: Indicator | None) -> dict:
+def line_row(entry: ReportEntry, indicator: Indicator) -> dict:
     return {
-        "kpi": indicator.kpi.title if indicator is not None and hasattr(indicator, "kpi") else "",
-        "indicator": indicator.name if indicator else "",
-        "unit": indicator.unit if indicator else "",
+        "kpi": indicator.kpi.title,
+        "indicator": indicator.name,
+        "unit": indicator.unit,
         "value": entry.value,
         "activities": entry.activities,
         "outcomes": entry.outcomes,
@@ -187,8 +185,6 @@ def line_row(entry: ReportEntry, indicator: Indicator | None) -> dict:
 
 
 def _revisions(plan, block, previous, moment) -> list:
-    from reports.views.revisions import block_revision_list  # the block revisions page's own reading
-
     return block_revision_list(plan, block, None, after=previous.as_of if previous else None, until=moment)
 
 

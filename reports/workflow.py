@@ -71,13 +71,22 @@ class StateChange:
     at: datetime.datetime
 
 
-class StaleReport(WorkflowError):
+class StaleChange(WorkflowError):
+    """A save based on a version someone else has moved on from: refused, with what changed meanwhile."""
+
+    subject = "この報告"
+    retry = "入力"
+
     def __init__(self, changes: list[Change]):
         super().__init__(
-            "この報告は、画面を開いた後に更新されています（下の一覧）。送信された内容は保存していません。"
-            "最新の内容を確認してからもう一度入力してください。"
+            f"{self.subject}は、画面を開いた後に更新されています（下の一覧）。送信された内容は保存していません。"
+            f"最新の内容を確認してからもう一度{self.retry}してください。"
         )
         self.changes = changes
+
+
+class StaleReport(StaleChange):
+    pass
 
 
 @dataclass(frozen=True)

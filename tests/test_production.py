@@ -5,6 +5,7 @@ database and static folder, as an operator would: `check --deploy`, `migrate`, `
 `collectstatic`, then gunicorn answering real HTTP requests.
 """
 
+import contextlib
 import gzip
 import http.cookiejar
 import json
@@ -168,12 +169,11 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-@pytest.fixture(scope="module")
-def server(site):
-    """gunicorn with the portal's configuration file, stopped at the end whatever happens."""
+@contextlib.contextmanager
+def running_gunicorn(env: dict, log_path):
+    """gunicorn with the portal's configuration file on a free local port: yields its base URL once it
+    answers, and stops it at the end whatever happens."""
     port = _free_port()
-    log_path = site["tmp"] / "gunicorn.log"
-    env = {**site["env"], "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
             [
@@ -185,24 +185,24 @@ def server(site):
                 str(BASE_DIR / "chizai_portal" / "gunicorn.conf.py"),
             ],
             cwd=BASE_DIR,
-            env=env,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
             stdout=log,
             stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
                 pytest.fail(f"gunicorn stopped:\n{log_path.read_text(errors='replace')}")
             try:
-                with urllib.request.urlopen(f"{base}/accounts/login/", timeout=2):
+                with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5):
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
                 if time.monotonic() > deadline:
                     pytest.fail(f"gunicorn did not answer:\n{log_path.read_text(errors='replace')}")
                 time.sleep(0.2)
-        yield {"base": base, "log": log_path, **site}
+        yield base
     finally:
         process.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         try:
@@ -210,6 +210,13 @@ def server(site):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    log_path = site["tmp"] / "gunicorn.log"
+    with running_gunicorn({**site["env"], "GUNICORN_WORKERS": "2"}, log_path) as base:
+        yield {"base": base, "log": log_path, **site}
 
 
 def fetch(url: str, headers: dict | None = None, opener=None):

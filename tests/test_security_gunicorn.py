@@ -7,11 +7,7 @@ The failures are counted in the database, so it does not matter which worker ans
 import http.cookiejar
 import re
 import secrets
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,13 +17,12 @@ import pytest
 pytest.importorskip("gunicorn", reason="gunicorn is not installed: `pip install -e .` installs it")
 
 from test_production import (  # noqa: E402  (the production test's helpers: same environment, same commands)
-    BASE_DIR,
-    _free_port,
     _NoRedirects,
     fetch,
     finish_manage,
     manage,
     production_env,
+    running_gunicorn,
     start_manage,
 )
 
@@ -58,38 +53,9 @@ def portal(tmp_path_factory):
         "--email",
         "kanri@example.go.jp",
     )
-    port = _free_port()
     log_path = tmp / "gunicorn.log"
-    server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "chizai_portal.wsgi", "-c", "chizai_portal/gunicorn.conf.py"],
-            cwd=BASE_DIR,
-            env=server_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"gunicorn stopped:\n{log_path.read_text(errors='replace')}")
-            try:
-                with urllib.request.urlopen(f"{base}/accounts/login/", timeout=5):
-                    break
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                if time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not answer:\n{log_path.read_text(errors='replace')}")
-                time.sleep(0.2)
+    with running_gunicorn({**env, "GUNICORN_WORKERS": "2"}, log_path) as base:
         yield {"base": base, "password": password, "database": tmp / "portal.sqlite3", "log": log_path}
-    finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def log_in(portal, username: str, password: str, address: str) -> int:

@@ -25,7 +25,6 @@ from regions.access import (
     access_of,
     may_create_meetings,
     may_manage_meetings_of,
-    may_see_meetings_of,
     meeting_block_scope,
 )
 from regions.models import Block
@@ -56,18 +55,7 @@ class MeetingForm(forms.ModelForm):
 
     class Meta:
         model = LiaisonMeeting
-        fields = [
-            "block",
-            "fiscal_year",
-            "title",
-            "held_on",
-            "place",
-            "online",
-            "participants",
-            "agenda",
-            "minutes",
-            "decisions",
-        ]
+        fields = ["block", *rules.EDITED_FIELDS]
         widgets = {
             "held_on": forms.DateInput(attrs={"type": "date"}),
             "participants": forms.Textarea(attrs={"rows": 5, "cols": 60}),
@@ -216,8 +204,6 @@ def meeting(request, pk: int):
 
 def _pack_or_404(request, pk: int):
     meeting = scoped(request.user, pk)
-    if not may_see_meetings_of(request.user, meeting.block):
-        raise PermissionDenied
     try:
         return build_pack(meeting)
     except NoPlan as error:
