@@ -302,7 +302,7 @@ class FigureWriter:
         self.when = timezone.now()
 
     def write(self, rows: list[FigureRow], result: Result) -> None:
-        from reports.caching import bump_data_version  # reports imports kpis: not at load time
+        from reports.dashboards.caching import bump_data_version  # reports imports kpis: not at load time
 
         created = [
             (row, self.model(indicator=row.indicator, **row.values)) for row in rows if row.existing is None

@@ -4,7 +4,7 @@ may do what); the admin is for the administrator's corrections and keeps their h
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.caching import bump_data_version, bump_submissions_version
+from reports.dashboards.caching import bump_data_version, bump_submissions_version
 from reports.models import (
     CaseStudy,
     CaseStudyFigure,

@@ -12,7 +12,7 @@ class ReportsConfig(AppConfig):
         from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
         from plans.models import BasicPolicy, Designation, Measure, Plan, ReportedResult
         from regions.models import Block, Region
-        from reports.caching import bump_data_version
+        from reports.dashboards.caching import bump_data_version
 
         for model in (
             Actual,

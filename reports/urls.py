@@ -1,21 +1,12 @@
 from django.urls import path, register_converter
 
+from reports.case_studies import views as case_studies
+from reports.central import views as central
 from reports.converters import EntryPeriodConverter, HalfConverter
-from reports.views import (
-    block,
-    board,
-    case_studies,
-    central,
-    compare,
-    home,
-    indicator,
-    meetings,
-    national,
-    periods,
-    programme,
-    progress,
-    revisions,
-)
+from reports.dashboards.views import block, compare, home, indicator, national, programme, revisions
+from reports.meetings import views as meetings
+from reports.progress.views import board, periods
+from reports.progress.views import report as progress
 
 register_converter(HalfConverter, "half")
 register_converter(EntryPeriodConverter, "entry_period")

@@ -9,9 +9,9 @@ from django.utils import timezone
 from kpis.models import Indicator, Kpi, Revision
 from regions.demo import create_demo_users
 from regions.models import Block, Region
-from reports.demo import open_demo_period
 from reports.models import CentralEntry, LiaisonMeeting
-from reports.workflow import report_of
+from reports.progress.demo import open_demo_period
+from reports.progress.workflow import report_of
 
 PORTAL_APPS = {"regions", "plans", "kpis", "reports"}
 REGISTERED = sorted(

@@ -16,9 +16,9 @@ from kpis.models import Actual, Kpi
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Region
-from reports import case_studies as rules
+from reports.case_studies import rules
 from reports.models import CaseStudy, CaseStudyStep, CaseStudyTheme
-from reports.workflow import WorkflowError
+from reports.progress.workflow import WorkflowError
 
 pytestmark = pytest.mark.django_db
 

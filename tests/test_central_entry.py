@@ -19,7 +19,7 @@ from kpis.models import Actual, Indicator, Kpi, Target
 from plans.models import Plan
 from regions import roles
 from regions.demo import create_demo_users
-from reports.central_entry import (
+from reports.central.entry import (
     CONFIRM_REASON,
     CONFIRMED_SOURCE,
     CentralEntryError,
@@ -28,9 +28,9 @@ from reports.central_entry import (
     entry_rows,
     save_drafts,
 )
+from reports.dashboards.selectors import current_plan
+from reports.dashboards.views.national import indicator_title
 from reports.models import CentralEntry
-from reports.selectors import current_plan
-from reports.views.national import indicator_title
 
 # 2nd plan: C01 ハンズオン支援社数 (250社/年度; FY2022 actual 277社), C09 知財活動を実践している中小
 # 企業の割合 (40% in FY2022, no actual published yet), C04 外国出願補助金 (400件/年度).

@@ -93,7 +93,7 @@ def test_exports_are_computed_every_time_not_served_from_the_page_cache(client, 
 
 
 def test_many_changes_in_one_transaction_bump_the_version_once(db, django_capture_on_commit_callbacks):
-    from reports.caching import data_version
+    from reports.dashboards.caching import data_version
 
     before = data_version()
     actuals = Actual.objects.filter(indicator__kpi__plan__number=2, indicator__kpi__code__startswith="C")
@@ -111,9 +111,9 @@ def test_a_draft_leaves_the_dashboards_cached_and_a_submission_refreshes_them(
     from decimal import Decimal
 
     from regions.models import Region
-    from reports import caching
-    from reports.demo import open_demo_period
-    from reports.workflow import EntryInput, report_of, save_draft, submit
+    from reports.dashboards import caching
+    from reports.progress.demo import open_demo_period
+    from reports.progress.workflow import EntryInput, report_of, save_draft, submit
 
     report = report_of(open_demo_period(), Region.objects.get(code="14"))
     seminars = report.entries.first().indicator_id

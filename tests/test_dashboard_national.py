@@ -101,7 +101,7 @@ def test_the_plan_in_force_is_the_one_whose_years_include_today(db, today, plan_
     import datetime
 
     from plans.models import Plan
-    from reports.selectors import current_plan
+    from reports.dashboards.selectors import current_plan
 
     assert current_plan(Plan.objects.all(), datetime.date.fromisoformat(today)).number == plan_number
 

@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from kpis.models import Indicator
 from regions.demo import create_demo_users
 from regions.models import Region
-from reports.demo import open_demo_period
-from reports.workflow import EntryInput, approve, report_of, submit
+from reports.progress.demo import open_demo_period
+from reports.progress.workflow import EntryInput, approve, report_of, submit
 
 # 002 別添2 神奈川県 14-1: 実務・経営セミナー 年5回 (FY2020–2022). A 上期 of 3 against half the
 # year's target (2.5) is 120%.

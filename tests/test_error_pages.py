@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from regions.demo import create_demo_users
 from regions.models import Block
+from reports.meetings import views as meetings
 from reports.models import LiaisonMeeting
-from reports.views import meetings
 
 
 @pytest.mark.django_db

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 
 from plans.management.commands.load_plan_data import LOADED_REASON
-from reports.case_studies import figure_rows, for_detail, parse_step_date
+from reports.case_studies.rules import figure_rows, for_detail, parse_step_date
 from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep, CaseStudyTheme
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from kpis.bulk_history import WRITE_BATCH_SIZE
 from kpis.importing import UNEXPECTED, import_file
 from kpis.models import Actual
 from kpis.resources import FileKind
-from reports.caching import data_version
+from reports.dashboards.caching import data_version
 
 pytestmark = pytest.mark.django_db
 

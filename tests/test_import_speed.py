@@ -18,7 +18,7 @@ from kpis.figure_import import FigureFile
 from kpis.importing import LineError, import_file
 from kpis.models import Actual, Measure, Target
 from kpis.resources import FileKind
-from reports.caching import data_version
+from reports.dashboards.caching import data_version
 
 pytestmark = pytest.mark.django_db
 

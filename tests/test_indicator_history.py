@@ -22,8 +22,8 @@ from kpis.revisions import revise_kpi_text, revise_target
 from plans.management.commands.load_plan_data import LOADED_REASON
 from regions.demo import create_demo_users
 from regions.models import Region
-from reports import workflow
-from reports.demo import open_demo_period
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 
 @pytest.fixture

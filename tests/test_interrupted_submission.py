@@ -21,10 +21,11 @@ from django.test import Client
 from kpis.models import Actual
 from regions.demo import create_demo_users
 from regions.models import Region
-from reports import caching, workflow
-from reports.demo import open_demo_period
+from reports.dashboards import caching
 from reports.management import backup
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 pytestmark = pytest.mark.django_db
 

@@ -17,11 +17,12 @@ from kpis.models import Actual, Indicator, Kpi, Period
 from kpis.revisions import revise_target
 from regions.demo import create_demo_users
 from regions.models import Block, Region
-from reports import meetings, workflow
-from reports.demo import open_demo_period
+from reports.meetings import rules as meetings
+from reports.meetings.packs import build_pack
 from reports.models import LiaisonMeeting, ReportingPeriod
-from reports.packs import build_pack
-from reports.workflow import EntryInput
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
+from reports.progress.workflow import EntryInput
 
 KANTO_2022 = {
     "block": "",

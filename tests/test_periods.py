@@ -9,9 +9,9 @@ from django.urls import reverse
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Region
-from reports import workflow
-from reports.demo import open_demo_period
 from reports.models import ProgressReport, ReportingPeriod
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 URL = reverse("reports:periods")
 

@@ -22,10 +22,10 @@ from plans.models import Plan
 from regions import roles
 from regions.demo import create_demo_users
 from regions.models import Affiliation, Block, Region
-from reports import case_studies
-from reports.demo import open_demo_period
+from reports.case_studies import rules as case_studies
 from reports.models import CaseStudy, LiaisonMeeting, ReportingPeriod
-from reports.workflow import report_of
+from reports.progress.demo import open_demo_period
+from reports.progress.workflow import report_of
 
 ROLES = {
     "anonymous": None,

@@ -21,8 +21,8 @@ from plans.models import Plan
 from regions import roles
 from regions.demo import create_demo_users
 from regions.models import Affiliation, Block, Region
-from reports import reminders, workflow
 from reports.models import ProgressReport
+from reports.progress import reminders, workflow
 
 pytestmark = pytest.mark.django_db
 

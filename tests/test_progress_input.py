@@ -8,9 +8,9 @@ from django.contrib.auth.models import User
 
 from kpis.models import Actual, Indicator
 from regions.demo import create_demo_users
-from reports import workflow
-from reports.demo import open_demo_period
 from reports.models import ProgressReport, ReportEntry
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from kpis.models import Actual
 from regions.demo import create_demo_users
 from regions.models import Region
-from reports import workflow
-from reports.demo import open_demo_period
 from reports.models import ProgressReport
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 pytestmark = pytest.mark.django_db
 

@@ -35,10 +35,11 @@ from kpis.revisions import revise_target
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Region
-from reports import case_studies, workflow
-from reports.demo import open_demo_period
+from reports.case_studies import rules as case_studies
 from reports.management import backup
 from reports.models import CaseStudy, CaseStudyTheme, ProgressReport
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 State = ProgressReport.State
 RETURN_COMMENT = "開催日を取組内容に書いてください。"

@@ -27,7 +27,7 @@ from kpis.export import FORMULA_TRIGGERS, dataset_to_csv, dataset_to_xlsx, escap
 from kpis.models import Indicator
 from regions.demo import create_demo_users
 from regions.models import Block
-from reports.demo import open_demo_period
+from reports.progress.demo import open_demo_period
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,8 @@ from test_permissions import ROLES, RULES, url_for
 from kpis.models import Indicator, Kpi
 from plans.models import Plan
 from regions.models import Region
-from reports import case_studies
-from reports.workflow import region_indicators
+from reports.case_studies import rules as case_studies
+from reports.progress.workflow import region_indicators
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from chizai_portal.plotly_styles import (
 )
 from kpis.models import Indicator
 from regions.demo import create_demo_users
-from reports.demo import open_demo_period
+from reports.progress.demo import open_demo_period
 
 POLICY = {
     "default-src": "'self'",

@@ -18,9 +18,9 @@ from django.contrib.auth.models import User
 
 from kpis.models import Actual, Indicator, Kpi, Revision
 from regions.demo import create_demo_users
-from reports import workflow
-from reports.demo import open_demo_period
 from reports.models import CaseStudy, CaseStudyStep, CentralEntry, ProgressReport
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 pytestmark = pytest.mark.django_db
 

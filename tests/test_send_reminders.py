@@ -12,9 +12,9 @@ from plans.models import Plan
 from regions import roles
 from regions.demo import create_demo_users
 from regions.models import Affiliation, Block, Region
-from reports import reminders, workflow
-from reports.demo import open_demo_period
 from reports.models import ProgressReport, ReportingPeriod
+from reports.progress import reminders, workflow
+from reports.progress.demo import open_demo_period
 
 KANAGAWA, SAITAMA, AOMORI = (
     "demo-pref-14@example.go.jp",

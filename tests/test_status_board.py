@@ -13,9 +13,9 @@ from django.utils import timezone
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Block, Region
-from reports import board, workflow
-from reports.demo import open_demo_period
 from reports.models import ProgressReport, ReportingPeriod
+from reports.progress import board, workflow
+from reports.progress.demo import open_demo_period
 
 URL = reverse("reports:status_board")
 # the request's savepoint and its release; session and user; the user's groups and affiliation; the

@@ -12,9 +12,9 @@ from kpis.models import Actual
 from regions import roles
 from regions.demo import create_demo_users
 from regions.models import Affiliation, Block, Region
-from reports import workflow
-from reports.demo import open_demo_period
 from reports.models import ProgressReport, ReportEntry
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 pytestmark = pytest.mark.django_db
 

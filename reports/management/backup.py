@@ -40,7 +40,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
-from reports.caching import CACHE_ALIAS
+from reports.dashboards.caching import CACHE_ALIAS
 
 FORMAT = "yaml"
 SUFFIXES = (".yaml", ".yaml.gz", ".yaml.bz2", ".yaml.xz")

@@ -1,7 +1,7 @@
 from django import template
 
 from kpis.achievement import Status
-from reports.formatting import display_number, display_percent
+from reports.display.formatting import display_number, display_percent
 
 register = template.Library()
 

@@ -10,7 +10,7 @@ import pytest
 
 from kpis.models import Indicator, Kpi
 from regions.demo import create_demo_users
-from reports.demo import open_demo_period
+from reports.progress.demo import open_demo_period
 
 from .support import expect, log_in, skip_without_browser
 

@@ -21,11 +21,11 @@ from kpis.models import Actual, Indicator, Kpi
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Block, Region
-from reports import workflow
-from reports.demo import open_demo_period
-from reports.formatting import display_number, display_percent
+from reports.dashboards.selectors import Tally, judge_indicators, plan_indicators
+from reports.display.formatting import display_number, display_percent
 from reports.models import CentralEntry, ProgressReport, ReportEntry
-from reports.selectors import Tally, judge_indicators, plan_indicators
+from reports.progress import workflow
+from reports.progress.demo import open_demo_period
 
 from .support import (
     expect,

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from regions.demo import DEMO_PASSWORD, create_demo_users
-from reports.demo import open_demo_period
+from reports.progress.demo import open_demo_period
 
 
 class Command(BaseCommand):

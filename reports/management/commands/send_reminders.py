@@ -10,7 +10,7 @@ from collections import Counter
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from reports import reminders
+from reports.progress import reminders
 
 KIND_LABELS = {
     reminders.DUE_SOON: "締切前のお知らせ（自治体）",

@@ -1,0 +1,125 @@
+"""What the dashboard views share: the plan from the URL, the period chosen, exports."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from plans.fiscal import fiscal_year_label
+from plans.models import Plan
+from reports.dashboards import caching
+from reports.dashboards.preliminary import may_include_preliminary, scope_token, submitted_figures
+from reports.dashboards.selectors import default_fiscal_year
+from reports.display.exports import export_response, requested_format
+from reports.display.filters import IndicatorFilter
+
+
+@dataclass(frozen=True)
+class Period:
+    fiscal_year: int
+    half: str | None
+    # 速報: submitted figures not yet approved are included (only for those who may see them)
+    preliminary: bool = False
+
+    @property
+    def label(self) -> str:
+        suffix = {"h1": " 上期", "h2": " 下期"}.get(self.half or "", "")
+        return fiscal_year_label(self.fiscal_year) + suffix
+
+
+def plan_from_url(plan_number: int) -> Plan:
+    return get_object_or_404(Plan, number=plan_number)
+
+
+def dashboard_filter(
+    request, plan: Plan, queryset, today: datetime.date, only: tuple[str, ...]
+) -> IndicatorFilter:
+    return IndicatorFilter(
+        request.GET,
+        plan=plan,
+        default_year=default_fiscal_year(plan, today),
+        queryset=queryset,
+        only=filter_names(request, only),
+    )
+
+
+def chosen_period(filters: IndicatorFilter, plan: Plan, today: datetime.date) -> Period:
+    return Period(
+        fiscal_year=filters.choice("fiscal_year", default_fiscal_year(plan, today)),
+        half=filters.choice("half"),
+        # the filter exists only for users who may see submitted reports (see `filter_names`)
+        preliminary="preliminary" in filters.filters and bool(filters.choice("preliminary")),
+    )
+
+
+def filter_names(request, names: tuple[str, ...]) -> tuple[str, ...]:
+    """The page's filters, with the 速報 option for users who may see some submitted reports."""
+    return (*names, "preliminary") if may_include_preliminary(request.user) else names
+
+
+def preliminary_figures(request, plan: Plan, period: Period) -> dict:
+    return submitted_figures(plan, request.user) if period.preliminary else {}
+
+
+def export_if_asked(request, tables: dict, filename: str):
+    """The export a `?_export=csv|xlsx&table=name` link asks for, or None to render the page."""
+    file_format = requested_format(request)
+    if file_format is None:
+        return None
+    name = request.GET.get("table") or next(iter(tables))
+    table = tables.get(name)
+    if table is None:
+        return None
+    return export_response(table, file_format=file_format, filename=f"{filename}_{name}")
+
+
+# --- cached pages --------------------------------------------------------------------------------
+# A dashboard is the same for everyone who may read it, except the header (user name, menu, log-out
+# form with its CSRF token) and messages: those are markers in the cached HTML, filled per request.
+USER_AREA = "<!--portal:user-area-->"
+MESSAGES = "<!--portal:messages-->"
+
+
+def audience(request) -> str:
+    """What makes a page differ between users: which submitted reports (速報) they may see. Everyone
+    reads the same approved figures; the 速報 option and figures depend on the scope."""
+    return scope_token(request.user)
+
+
+def dashboard_key(request) -> str:
+    """Computed once per request (it reads the data version), so a page is stored under the version
+    it was read at: a change meanwhile bumps the version and the entry is never served."""
+    if not hasattr(request, "_dashboard_key"):
+        # today: the default year and milestone statuses depend on the date
+        request._dashboard_key = caching.page_key(
+            "page",
+            request.get_full_path(),
+            timezone.localdate().isoformat(),
+            audience(request),
+            with_submissions="preliminary" in request.GET,
+        )
+    return request._dashboard_key
+
+
+def cached_dashboard(request) -> HttpResponse | None:
+    """The page from the cache with this user's header filled in, or None to compute it."""
+    if requested_format(request):
+        return None
+    html = caching.get(dashboard_key(request))
+    return None if html is None else HttpResponse(personalised(html, request))
+
+
+def render_dashboard(request, template: str, context: dict) -> HttpResponse:
+    """Render, keep the shared part in the cache, answer with this user's header."""
+    html = render_to_string(template, {**context, "cached_layout": True}, request=request)
+    caching.put(dashboard_key(request), html)
+    return HttpResponse(personalised(html, request))
+
+
+def personalised(html: str, request) -> str:
+    user_area = render_to_string("_user_area.html", request=request)
+    messages = render_to_string("_messages.html", request=request)
+    return html.replace(USER_AREA, user_area, 1).replace(MESSAGES, messages, 1)

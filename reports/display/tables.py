@@ -1,0 +1,105 @@
+"""Dashboard tables (django-tables2): sortable on screen, exported with numbers as numbers."""
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from kpis.achievement import Status, round_percent
+from reports.display.formatting import display_number, display_percent, plain_number
+
+NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
+
+
+class NumberColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("attrs", NUMBER_ATTRS)
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return display_number(value)
+
+    def value(self, value):
+        return plain_number(value)
+
+
+class PercentColumn(NumberColumn):
+    """A rate printed the documents' way: whole percent (129%), or one decimal for item rates (91.9%)."""
+
+    def __init__(self, *args, places: int = 0, **kwargs):
+        self.places = places
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return display_percent(value, self.places)
+
+    def value(self, value):
+        return plain_number(round_percent(value, self.places)) if value is not None else None
+
+
+class RateWithStatusColumn(PercentColumn):
+    """On screen "107% ○" in one cell; in exports the rate alone (the status has its own column)."""
+
+    def __init__(self, *args, status_key: str, **kwargs):
+        self.status_key = status_key
+        # render() even without a rate, so an unreported row says 未報告 rather than "—"
+        kwargs.setdefault("empty_values", ())
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        status = record.get(self.status_key)
+        mark = Status(status).label if status else ""
+        return f"{display_percent(value, self.places)} {mark}".strip() if value is not None else mark or "—"
+
+
+class StatusColumn(tables.Column):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", "—")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return Status(value).label
+
+    def value(self, value):
+        return Status(value).label if value else ""
+
+
+class BlockResultTable(tables.Table):
+    block = tables.Column(verbose_name=_("ブロック"), linkify=lambda record: record["url"])
+    items = NumberColumn(verbose_name=_("項目数（目標あり）"))
+    reported = NumberColumn(verbose_name=_("報告済み"))
+    achieved = NumberColumn(verbose_name=_("達成（○）"))
+    rate = PercentColumn(verbose_name=_("達成率"), places=1)
+    reported_achieved = NumberColumn(verbose_name=_("報告値 達成項目"))
+    reported_items = NumberColumn(verbose_name=_("報告値 項目数"))
+    reported_rate = PercentColumn(verbose_name=_("報告値 達成率"), places=1)
+
+    class Meta:
+        orderable = True
+        attrs = {"class": "results"}
+
+
+def central_kpi_table(rows: list[dict], fiscal_years) -> tables.Table:
+    """One row per central indicator, with target, actual, rate and status for every plan year."""
+    extra = []
+    for year in fiscal_years:
+        extra += [
+            (f"target_{year}", NumberColumn(verbose_name=f"{year}年度 目標")),
+            (f"actual_{year}", NumberColumn(verbose_name=f"{year}年度 実績")),
+            (
+                f"rate_{year}",
+                RateWithStatusColumn(verbose_name=f"{year}年度 達成率", status_key=f"status_{year}"),
+            ),
+            # shown inside the rate cell; a column of its own in exports
+            (f"status_{year}", StatusColumn(verbose_name=f"{year}年度 状況", visible=False)),
+        ]
+    return CentralKpiTable(rows, extra_columns=extra)
+
+
+class CentralKpiTable(tables.Table):
+    kpi = tables.Column(verbose_name=_("KPI"), linkify=lambda record: record["url"])
+    kind = tables.Column(verbose_name=_("種類"))
+    unit = tables.Column(verbose_name=_("単位"))
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "results central"}

@@ -1,0 +1,228 @@
+"""A liaison meeting's pack (会議資料): everything its block reads at the meeting, as it stood at the
+meeting's cut-off moment (`LiaisonMeeting.as_of`).
+
+Every section is read from the history tables (reports/snapshots.py) and judged by the same engine
+and table builders as the dashboards, so for the same moment the pack's figures are the block
+dashboard's, and a later correction changes the dashboards but not a pack already cut.
+Sections: the block's achievement per region (tables and charts), every region's latest approved
+half-year report with its text, the target and KPI revisions since the block's previous meeting, the
+submission status of the year's reporting periods, the block's published case studies, and the
+national comparison of blocks.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from kpis.models import Indicator
+from plans.models import Plan
+from regions.models import Block, Region
+from reports.dashboards.block_results import (
+    RegionResults,
+    block_regions,
+    block_reported_result,
+    group_results,
+    total_tally,
+)
+from reports.dashboards.pages import Period
+from reports.dashboards.selectors import (
+    IndicatorResult,
+    Tally,
+    block_summaries,
+    judge_indicators,
+    reported_results,
+)
+from reports.dashboards.views.national import block_chart_rows, block_rows, summary_row
+from reports.dashboards.views.revisions import block_revision_list
+from reports.display import charts
+from reports.meetings import snapshots
+from reports.meetings.rules import plan_of_year, previous_meeting
+from reports.models import CaseStudy, LiaisonMeeting, ProgressReport, ReportEntry
+from reports.progress.board import Row, board_rows, period_label, period_summaries
+
+HALF_ORDER = {"h1": 0, "h2": 1}
+
+
+@dataclass
+class RegionReport:
+    """A region's latest approved half-year report at the cut-off (None when it had none)."""
+
+    region: Region
+    report: ProgressReport | None = None
+    lines: list[dict] = field(default_factory=list)
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.report.period) if self.report else ""
+
+
+@dataclass
+class Pack:
+    meeting: LiaisonMeeting
+    plan: Plan
+    period: Period
+    moment: datetime.datetime
+    previous: LiaisonMeeting | None
+    regions: list[Region]
+    summary_rows: list[dict]
+    total: Tally
+    sections: list[RegionResults]
+    results: list[IndicatorResult]
+    reports: list[RegionReport]
+    revisions: list
+    status_periods: list
+    status_rows: list[Row]
+    status_summaries: list
+    case_studies: list[CaseStudy]
+    national_rows: list[dict]
+    block_chart: dict
+
+    @property
+    def block(self) -> Block:
+        return self.meeting.block
+
+
+class NoPlan(Exception):
+    """The meeting's fiscal year belongs to no plan (a pack has nothing to show)."""
+
+
+def build_pack(meeting: LiaisonMeeting) -> Pack:
+    plan = plan_of_year(meeting.fiscal_year)
+    if plan is None:
+        raise NoPlan(f"{meeting.fiscal_year}年度を含む行動計画がありません。")
+    moment = meeting.as_of
+    day = timezone.localdate(moment)
+    period = Period(fiscal_year=meeting.fiscal_year, half=None)
+    block = meeting.block
+    regions = block_regions(block)
+    region_ids = [region.pk for region in regions]
+
+    snapshot = snapshots.regional_snapshot(plan, moment)
+    # the whole plan is judged once: the block's rows for its sections, all of them for the comparison
+    results = judge_indicators(
+        snapshot.indicators, fiscal_year=period.fiscal_year, half=None, as_of=day, figures=snapshot.figures
+    )
+    block_snapshot = snapshot.of_regions(region_ids)
+    in_block = set(region_ids)
+    block_results = [row for row in results if row.kpi.region_id in in_block]
+    sections = group_results(regions, block_snapshot.kpis, block_results)
+    total = total_tally(sections)
+    previous = previous_meeting(meeting)
+    return Pack(
+        meeting=meeting,
+        plan=plan,
+        period=period,
+        moment=moment,
+        previous=previous,
+        regions=regions,
+        summary_rows=block_summary_rows(plan, block, period, sections, total),
+        total=total,
+        sections=sections,
+        results=block_results,
+        reports=latest_reports(plan, regions, moment, indicator_names(snapshot.indicators)),
+        revisions=_revisions(plan, block, previous, moment),
+        **_status(plan, period, regions, block_snapshot, moment),
+        case_studies=case_studies(regions, moment),
+        **_national(plan, period, results),
+    )
+
+
+def block_summary_rows(plan, block, period, sections, total) -> list[dict]:
+    """The block dashboard's summary table: each region's tally and the block's total."""
+    rows = [
+        summary_row(
+            s.region.name_ja, reverse("reports:region", args=[plan.number, s.region.code]), s.tally, None
+        )
+        for s in sections
+    ]
+    reported = block_reported_result(plan, block, period.fiscal_year)
+    rows.append(summary_row(f"{block.name_ja}ブロック計", None, total, reported))
+    return rows
+
+
+def indicator_names(indicators) -> dict[int, Indicator]:
+    return {indicator.pk: indicator for indicator in indicators}
+
+
+def latest_reports(plan, regions, moment, indicators: dict[int, Indicator]) -> list[RegionReport]:
+    """Per region, its latest approved report at `moment` (by fiscal year, then half) with its lines."""
+    latest = {}
+    for report in snapshots.approved_reports(plan, [r.pk for r in regions], moment):
+        key = (report.period.fiscal_year, HALF_ORDER[report.period.half])
+        current = latest.get(report.region_id)
+        if current is None or key > (current.period.fiscal_year, HALF_ORDER[current.period.half]):
+            latest[report.region_id] = report
+    entries = snapshots.entries_of([report.pk for report in latest.values()], moment)
+    missing = {e.indicator_id for lines in entries.values() for e in lines} - indicators.keys()
+    if missing:  # a line's indicator no longer a regional one of the plan at the cut-off: read it as it is
+        indicators = indicators | {
+            i.pk: i for i in Indicator.objects.select_related("kpi").filter(pk__in=missing)
+        }
+    packed = []
+    for region in regions:
+        report = latest.get(region.pk)
+        lines = sorted(
+            entries.get(report.pk, []) if report else [],
+            key=lambda e: _line_order(indicators[e.indicator_id]),
+        )
+        packed.append(
+            RegionReport(
+                region=region, report=report, lines=[line_row(e, indicators[e.indicator_id]) for e in lines]
+            )
+        )
+    return packed
+
+
+def _line_order(indicator: Indicator) -> tuple:
+    return (indicator.kpi.order, indicator.kpi.code, indicator.order, indicator.code)
+
+
+def line_row(entry: ReportEntry, indicator: Indicator) -> dict:
+    return {
+        "kpi": indicator.kpi.title,
+        "indicator": indicator.name,
+        "unit": indicator.unit,
+        "value": entry.value,
+        "activities": entry.activities,
+        "outcomes": entry.outcomes,
+        "next_steps": entry.next_steps,
+    }
+
+
+def _revisions(plan, block, previous, moment) -> list:
+    return block_revision_list(plan, block, None, after=previous.as_of if previous else None, until=moment)
+
+
+def _status(plan, period, regions, block_snapshot, moment) -> dict:
+    """The submission board of the meeting year's reporting periods, as it stood at `moment`."""
+    periods = snapshots.periods_of_year(plan, period.fiscal_year, moment)
+    reports = snapshots.reports_of([p.pk for p in periods], [r.pk for r in regions], moment)
+    expected = {(plan.pk, kpi.region_id) for kpi in block_snapshot.kpis}
+    rows = board_rows(periods, regions, reports, timezone.localdate(moment), expected=expected)
+    return {
+        "status_periods": periods,
+        "status_rows": rows,
+        "status_summaries": period_summaries(periods, rows),
+    }
+
+
+def case_studies(regions, moment) -> list[CaseStudy]:
+    by_id = {region.pk: region for region in regions}
+    plans = {plan.pk: plan for plan in Plan.objects.all()}
+    found = snapshots.published_case_studies(by_id, moment)
+    for case in found:
+        case.region = by_id[case.region_id]
+        case.plan = plans[case.plan_id]
+    return sorted(found, key=lambda c: (c.region.order, c.plan.number, c.order, c.code))
+
+
+def _national(plan, period, results) -> dict:
+    reported = list(reported_results(plan, period.fiscal_year))
+    summaries, national_tally = block_summaries(Block.objects.all(), results, reported)
+    national_reported = next((r for r in reported if r.area == "national"), None)
+    return {
+        "national_rows": block_rows(plan, summaries, national_tally, national_reported),
+        "block_chart": charts.block_rates_chart(block_chart_rows(summaries)),
+    }

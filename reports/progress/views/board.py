@@ -1,0 +1,183 @@
+"""/progress/status/: which region has submitted its half-year report, and how late, per period.
+
+Central staff see every region, a bureau the regions of its block; other roles may not open it.
+The same table downloads as CSV or XLSX (`?_export=csv|xlsx`).
+"""
+
+import django_tables2 as tables
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.views.decorators.http import require_safe
+
+from plans.models import Plan
+from regions import access
+from reports.dashboards.programme import report_url_name
+from reports.display.exports import export_response, requested_format
+from reports.display.tables import NumberColumn
+from reports.models import ProgressReport, ReportingPeriod
+from reports.progress import board
+
+NOT_ALLOWED = "提出状況一覧を見られるのは、中央（特許庁・INPIT）と経済産業局等の担当者です。"
+
+
+class BoardFilterForm(forms.Form):
+    """Which periods to show (GET parameters `plan` = plan number, `period` = period id)."""
+
+    plan = forms.TypedChoiceField(label="行動計画", required=False, coerce=int, empty_value=None)
+    period = forms.TypedChoiceField(label="報告期間", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, data, *, plans, periods):
+        super().__init__(data)
+        self.fields["plan"].choices = [("", "すべて")] + [(plan.number, plan.name) for plan in plans]
+        self.fields["period"].choices = [("", "すべて")] + [
+            (period.pk, board.period_label(period)) for period in periods
+        ]
+
+    def chosen(self, name: str):
+        self.is_valid()  # a bad value drops out of cleaned_data and is shown next to its field
+        return self.cleaned_data.get(name)
+
+
+@login_required
+@require_safe
+def status_board(request):
+    user = request.user
+    if not access.may_see_status_board(user):
+        raise PermissionDenied(NOT_ALLOWED)
+    today = timezone.localdate()
+    plans = list(Plan.objects.only("number", "name"))
+    all_periods = list(ReportingPeriod.objects.select_related("plan"))
+    filters = BoardFilterForm(request.GET, plans=plans, periods=all_periods)
+    plan_number, period_id = filters.chosen("plan"), filters.chosen("period")
+    periods = [
+        period
+        for period in all_periods
+        if (plan_number is None or period.plan.number == plan_number)
+        and (period_id is None or period.pk == period_id)
+    ]
+    # oldest first, left to right
+    periods.sort(key=lambda period: (period.fiscal_year, period.half, period.plan.number))
+    regions = list(access.regions_in_scope(user))
+    reports = (
+        list(
+            ProgressReport.objects.filter(
+                period__in=[p.pk for p in periods], region__in=[r.pk for r in regions]
+            ).only("period_id", "region_id", "state", "first_submitted_at", "submitted_at")
+        )
+        if periods and regions
+        else []
+    )
+    expected = board.expected_pairs({period.plan_id for period in periods}) if periods else set()
+    rows = board.board_rows(periods, regions, reports, today, expected=expected)
+    table = board_table(periods, rows)
+
+    file_format = requested_format(request)
+    if file_format:
+        return export_response(table, file_format=file_format, filename=f"status_board_{today:%Y%m%d}")
+    return render(
+        request,
+        "reports/status_board.html",
+        {
+            "filters": filters,
+            "table": table,
+            "summaries": board.period_summaries(periods, rows),
+            "state_labels": [board.STATE_LABELS[s] for s in board.COUNTED_STATES],
+            "today": today,
+            "scope_label": scope_label(user, regions),
+            "has_periods": bool(all_periods),
+        },
+    )
+
+
+def scope_label(user, regions) -> str:
+    if access.access_of(user).is_central:
+        return "全地域"
+    block = regions[0].block if regions else None
+    return f"{block.name_ja}ブロック" if block else "担当ブロック"
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+
+class BoardTable(tables.Table):
+    block = tables.Column(verbose_name="ブロック")
+    region = tables.Column(verbose_name="地域")
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "results status-board"}
+
+
+class StateColumn(tables.Column):
+    """On screen the state links to the report; in exports the state's name alone."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record, bound_column):
+        cell = value
+        if cell.state == board.NOT_EXPECTED:
+            return format_html('<span class="muted">{}</span>', cell.state_label)
+        return format_html(
+            '<a class="state state-{}" href="{}">{}</a>',
+            cell.state,
+            report_url(record["region_obj"], cell),
+            cell.state_label,
+        )
+
+    def value(self, value):
+        return value.state_label
+
+
+class DaysLateColumn(NumberColumn):
+    def render(self, value):
+        return f"{value}日"
+
+
+def report_url(region, cell: board.Cell) -> str:
+    period = cell.period
+    return reverse(
+        report_url_name(period),
+        kwargs={"region_code": region.code, "fiscal_year": period.fiscal_year, "half": period.half},
+    )
+
+
+def submitted_text(cell: board.Cell) -> str:
+    """First submission, and the latest one when the report was submitted again after a return."""
+    first, latest = cell.first_submitted_at, cell.submitted_at
+    if first is None:
+        return ""
+    text = f"{timezone.localtime(first):%Y-%m-%d %H:%M}"
+    if latest is not None and latest != first:
+        text += f"（再提出 {timezone.localtime(latest):%Y-%m-%d %H:%M}）"
+    return text
+
+
+def board_table(periods, rows: list[board.Row]) -> BoardTable:
+    columns = []
+    for index, period in enumerate(periods):
+        label = f"{period.fiscal_year}年度{period.get_half_display()}（{period.plan.short_label}）"
+        lock = board.LOCK_LABELS[period.is_locked]
+        columns += [
+            (
+                f"state_{index}",
+                StateColumn(verbose_name=f"{label} 状態［{lock}・期限{period.deadline:%m/%d}］"),
+            ),
+            (f"submitted_{index}", tables.Column(verbose_name=f"{label} 提出日時", default="")),
+            (f"late_{index}", DaysLateColumn(verbose_name=f"{label} 遅延日数", default=0)),
+        ]
+    data = []
+    for row in rows:
+        record = {"block": row.region.block.name_ja, "region": row.region.name_ja, "region_obj": row.region}
+        for index, cell in enumerate(row.cells):
+            record[f"state_{index}"] = cell
+            record[f"submitted_{index}"] = submitted_text(cell)
+            record[f"late_{index}"] = cell.days_late if cell.expected else None
+        data.append(record)
+    return BoardTable(data, extra_columns=columns)
