@@ -32,7 +32,7 @@ from kpis.figures import achievement_of, thresholds_of
 from kpis.history import recorded, take_version, user_name
 from kpis.models import Indicator, Kpi
 from plans.fiscal import era_year, fiscal_year_label, fiscal_year_of
-from plans.management.commands.load_plan_data import LOADED_REASON
+from plans.loading import LOADED_REASON
 from plans.models import Plan
 from regions import access
 from regions.models import Region

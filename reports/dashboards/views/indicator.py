@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 from kpis.achievement import BASELINE, CUM, CUMULATIVE, CY, H1, H2, MILESTONE, NO_TARGET, PER_YEAR
 from kpis.models import Actual, Indicator, Kpi, Revision, Target
 from plans.fiscal import calendar_year_label, fiscal_year_label
-from plans.management.commands.load_plan_data import LOADED_REASON
+from plans.loading import LOADED_REASON
 from reports.dashboards.comparison import (
     baseline_candidates,
     chain_of,
