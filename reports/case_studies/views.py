@@ -27,11 +27,12 @@ from kpis.models import Kpi
 from plans.fiscal import fiscal_year_label
 from plans.models import Plan
 from regions.models import Block, Region
+from reports.audit import CONFLICT
 from reports.case_studies import rules
-from reports.dashboards.views.indicator import target_label
 from reports.display.formatting import display_number
+from reports.display.labels import target_label
 from reports.models import CaseStudy, CaseStudyTheme
-from reports.progress.views.report import CONFLICT, posted_version
+from reports.posted import posted_list, posted_rows, posted_version
 from reports.progress.workflow import WorkflowError
 
 PAGE_SIZE = 30
@@ -272,7 +273,7 @@ def form_values(case: CaseStudy | None) -> dict:
 
 def step_rows(case: CaseStudy | None, posted) -> list[dict[str, str]]:
     if posted is not None:
-        return rules.posted_rows(posted, "step", ("date_label", "text"))
+        return posted_rows(posted, "step", ("date_label", "text"))
     if case is None:
         return []
     return [{"date_label": s.date_label, "text": s.text} for s in case.steps.all()]
@@ -280,7 +281,7 @@ def step_rows(case: CaseStudy | None, posted) -> list[dict[str, str]]:
 
 def figure_rows(case: CaseStudy | None, posted) -> list[dict[str, str]]:
     if posted is not None:
-        return rules.posted_rows(posted, "figure", ("indicator", "fiscal_year", "label"))
+        return posted_rows(posted, "figure", ("indicator", "fiscal_year", "label"))
     if case is None:
         return []
     return [
@@ -318,7 +319,7 @@ def render_form(
     values = form_values(case)
     if posted is not None:
         values = {name: (posted.get(name) or "") for name in values if name != "themes"}
-        values["themes"] = rules._getlist(posted, "themes")
+        values["themes"] = posted_list(posted, "themes")
     steps = parts(step_rows(case, posted), ("date_label", "text"), EMPTY_STEP_ROWS, "step", errors)
     figures = parts(
         figure_rows(case, posted), ("indicator", "fiscal_year", "label"), EMPTY_FIGURE_ROWS, "figure", errors

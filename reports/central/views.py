@@ -14,21 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from plans.fiscal import fiscal_year_label
 from plans.models import Plan
 from regions import access
-from reports.central.entry import (
-    CentralEntryError,
-    StaleEntry,
-    confirm,
-    drafts_waiting,
-    entry_history,
-    entry_rows,
-    read_form,
-    save_drafts,
-    user_name,
-)
+from reports.central.entry import CentralEntryError, StaleEntry, confirm, read_form, save_drafts, user_name
+from reports.central.reading import drafts_waiting, entry_history, entry_rows
 from reports.dashboards.selectors import current_plan, default_fiscal_year
-from reports.dashboards.views.indicator import target_label
-from reports.dashboards.views.national import indicator_title
 from reports.display.formatting import plain_number
+from reports.display.labels import indicator_title, target_label
 
 PERIOD_CHOICES = [
     ("fy", "通年（年度の実績）"),

@@ -116,7 +116,7 @@ def total_tally(sections: Iterable[RegionResults]) -> Tally:
     return total
 
 
-def target_label(row: IndicatorResult) -> str:
+def target_basis_label(row: IndicatorResult) -> str:
     """What the target shown is: the year's own, a plan-long 累計, half a year's, or a goal of another year."""
     result = row.result
     if not result.targets_used:

@@ -13,14 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from kpis.achievement import (
-    CUM,
-    CUMULATIVE,
-    CY,
-    cumulative_reading,
-    cumulative_target,
-    latest_reading,
-)
+from kpis.achievement import CUM, CUMULATIVE, CY, cumulative_reading, cumulative_target, latest_reading
 from kpis.figures import figures_of, with_figures
 from kpis.models import Indicator, Kpi
 from plans.models import Measure, Plan, ReportedResult

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kpis.models import Indicator
+from kpis.revision_lists import block_revision_list
 from plans.models import Plan
 from regions.models import Block, Region
 from reports.dashboards.block_results import (
@@ -27,6 +28,7 @@ from reports.dashboards.block_results import (
     total_tally,
 )
 from reports.dashboards.pages import Period
+from reports.dashboards.rows import block_chart_rows, block_rows, summary_row
 from reports.dashboards.selectors import (
     IndicatorResult,
     Tally,
@@ -34,8 +36,6 @@ from reports.dashboards.selectors import (
     judge_indicators,
     reported_results,
 )
-from reports.dashboards.views.national import block_chart_rows, block_rows, summary_row
-from reports.dashboards.views.revisions import block_revision_list
 from reports.display import charts
 from reports.meetings import snapshots
 from reports.meetings.rules import plan_of_year, previous_meeting

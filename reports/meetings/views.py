@@ -28,9 +28,8 @@ from regions.access import (
     meeting_block_scope,
 )
 from regions.models import Block
-from reports.dashboards.views.block import RegionSummaryTable, region_section
-from reports.dashboards.views.indicator import RevisionTable, revision_row
-from reports.display.tables import BlockResultTable
+from reports.dashboards.rows import region_section, revision_row
+from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
 from reports.meetings import rules
 from reports.meetings.packs import NoPlan, build_pack
 from reports.meetings.workbook import pack_workbook

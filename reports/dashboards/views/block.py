@@ -1,27 +1,22 @@
 """/dashboard/<plan>/blocks/<block>/ and /dashboard/<plan>/regions/<region>/: each region's
 regional KPIs judged for the chosen year (or half), with the block's total and the documents' 報告値."""
 
-import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from kpis.models import Kpi
 from regions.models import Block, Region
 from reports.dashboards.block_results import (
-    RegionResults,
     block_kpis,
     block_regions,
     block_reported_result,
-    cumulative_actual,
     group_results,
     is_case_study,
     region_kpis,
     region_visions,
-    target_label,
     total_tally,
 )
 from reports.dashboards.pages import (
@@ -34,43 +29,11 @@ from reports.dashboards.pages import (
     render_dashboard,
 )
 from reports.dashboards.programme import designated_regions
+from reports.dashboards.rows import indicator_rows, indicator_table, region_section, summary_row
 from reports.dashboards.selectors import judge_indicators, plan_indicators
-from reports.dashboards.views.national import summary_row
-from reports.display import charts
-from reports.display.tables import BlockResultTable, NumberColumn, RateWithStatusColumn, StatusColumn
+from reports.display.tables import RegionSummaryTable
 
 FILTERS = ("fiscal_year", "half", "stage", "status")
-
-
-class IndicatorResultTable(tables.Table):
-    """One row per regional indicator: target, the halves' and the year's actuals, rate and status."""
-
-    region = tables.Column(verbose_name=_("地域"))
-    kpi = tables.Column(verbose_name=_("KPI"), linkify=lambda record: record["url"])
-    indicator = tables.Column(verbose_name=_("指標"))
-    unit = tables.Column(verbose_name=_("単位"))
-    target = NumberColumn(verbose_name=_("目標"))
-    target_label = tables.Column(verbose_name=_("目標の区分"), default="")
-    h1 = NumberColumn(verbose_name=_("上期実績"))
-    h2 = NumberColumn(verbose_name=_("下期実績"))
-    year = NumberColumn(verbose_name=_("年度実績"))
-    cumulative = NumberColumn(verbose_name=_("累計実績"))
-    rate = RateWithStatusColumn(verbose_name=_("達成率"), status_key="status")
-    # shown inside the rate cell; a column of its own in exports
-    status = StatusColumn(verbose_name=_("状況"), visible=False)
-    # only on pages that include submitted figures (速報)
-    basis = tables.Column(verbose_name=_("速報"), default="")
-
-    class Meta:
-        orderable = False
-        attrs = {"class": "results indicators"}
-
-
-class RegionSummaryTable(BlockResultTable):
-    block = tables.Column(verbose_name=_("地域"), linkify=lambda record: record["url"])
-
-    class Meta(BlockResultTable.Meta):
-        orderable = False
 
 
 def judged_regional(request, plan, **scope):
@@ -175,68 +138,3 @@ def region(request, plan_number: int, region_code: str):
             "visions": list(region_visions(plan, region)),
         },
     )
-
-
-def region_section(plan, period, results: RegionResults, *, table_name: str | None = None) -> dict:
-    """What the template shows of one region: its results, table (without the region column) and chart."""
-    section = {
-        "results": results,
-        "region": results.region,
-        "table_name": table_name or f"region-{results.region.code}",
-        # exported even when empty (a header row), drawn only with rows
-        "table": indicator_table(indicator_rows(results.shown), period, exclude=("region",)),
-        "chart": None,
-    }
-    if not results.shown:
-        return section
-    points = chart_points(results.shown)
-    title = f"{results.region.name_ja} 目標と実績（{period.label}）"
-    section["chart"] = {
-        "id": f"chart-region-{results.region.code}",
-        "title": title,
-        "figure": charts.indicator_targets_chart(title, points),
-        "points": points,
-    }
-    return section
-
-
-def indicator_rows(results) -> list[dict]:
-    return [
-        {
-            "region": row.region.name_ja,
-            "kpi": row.kpi.title,
-            "url": reverse("reports:indicator", args=[row.indicator.pk]),
-            "indicator": row.indicator.name,
-            "unit": row.indicator.unit,
-            "target": row.result.target_value,
-            "target_label": target_label(row),
-            "h1": row.h1,
-            "h2": row.h2,
-            "year": row.year_value,
-            "cumulative": cumulative_actual(row),
-            "rate": row.result.rate,
-            "status": row.result.status.value,
-            "basis": "速報" if row.preliminary else "",
-        }
-        for row in results
-    ]
-
-
-def indicator_table(rows: list[dict], period, *, exclude: tuple[str, ...] = ()) -> IndicatorResultTable:
-    """The indicator table; its 速報 column only when the page includes submitted figures."""
-    return IndicatorResultTable(rows, exclude=exclude if period.preliminary else (*exclude, "basis"))
-
-
-def chart_points(results) -> list[dict]:
-    """Target and judged actual per indicator, numbered so that equal names stay apart."""
-    return [
-        {
-            "label": f"{number}. {row.indicator.name}",
-            "unit": row.indicator.unit,
-            "target": row.result.target_value,
-            # what was judged; without a target (対象外), the year's figure all the same
-            "actual": row.result.actual_value if row.result.actual_value is not None else row.year_value,
-            "target_label": target_label(row),
-        }
-        for number, row in enumerate(results, start=1)
-    ]

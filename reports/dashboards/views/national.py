@@ -6,7 +6,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from kpis.achievement import items_rate
 from kpis.models import Kpi
 from regions.models import Block
 from reports.dashboards.pages import (
@@ -18,6 +17,7 @@ from reports.dashboards.pages import (
     preliminary_figures,
     render_dashboard,
 )
+from reports.dashboards.rows import block_chart_rows, block_rows, central_charts, central_rows
 from reports.dashboards.selectors import block_summaries, judge_indicators, plan_indicators, reported_results
 from reports.display import charts
 from reports.display.tables import BlockResultTable, central_kpi_table
@@ -81,97 +81,3 @@ def national(request, plan_number: int):
             "summaries": summaries,
         },
     )
-
-
-def central_rows(central, yearly) -> list[dict]:
-    rows = []
-    for position, indicator in enumerate(central):
-        row = {
-            "kpi": indicator_title(indicator),
-            "url": reverse("reports:indicator", args=[indicator.pk]),
-            "kind": indicator.kpi.get_kind_display(),
-            "unit": indicator.unit,
-        }
-        for year, results in yearly.items():
-            result = results[position].result
-            row |= {
-                f"target_{year}": result.target_value,
-                f"actual_{year}": shown_actual(results[position]),
-                f"rate_{year}": result.rate,
-                f"status_{year}": result.status.value,
-            }
-        rows.append(row)
-    return rows
-
-
-def shown_actual(row):
-    """What was judged; for an indicator without a target (対象外), the year's figure all the same."""
-    return row.result.actual_value if row.result.actual_value is not None else row.year_value
-
-
-def indicator_title(indicator) -> str:
-    if indicator.name == indicator.kpi.title:
-        return indicator.kpi.title
-    return f"{indicator.kpi.title}（{indicator.name}）"
-
-
-def block_rows(plan, summaries, national_tally, national_reported) -> list[dict]:
-    rows = [
-        summary_row(
-            summary.block.name_ja,
-            reverse("reports:block", args=[plan.number, summary.block.code]),
-            summary.tally,
-            summary.reported_result,
-        )
-        for summary in summaries
-    ]
-    rows.append(summary_row("全国", None, national_tally, national_reported))
-    return rows
-
-
-def summary_row(label, url, tally, reported) -> dict:
-    return {
-        "block": label,
-        "url": url,
-        "items": tally.items,
-        "reported": tally.reported,
-        "achieved": tally.achieved,
-        "rate": tally.rate,
-        "reported_achieved": reported.items_achieved if reported else None,
-        "reported_items": reported.items_total if reported else None,
-        "reported_rate": reported_rate(reported),
-    }
-
-
-def reported_rate(reported):
-    return items_rate(reported.items_achieved, reported.items_total) if reported else None
-
-
-def block_chart_rows(summaries) -> list[dict]:
-    return [
-        {"label": s.block.name_ja, "rate": s.tally.rate, "reported_rate": reported_rate(s.reported_result)}
-        for s in summaries
-    ]
-
-
-def central_charts(central, yearly) -> list[dict]:
-    charts_ = []
-    for position, indicator in enumerate(central):
-        points = [
-            {
-                "year": year,
-                "target": results[position].result.target_value,
-                "actual": results[position].result.actual_value,
-            }
-            for year, results in yearly.items()
-        ]
-        charts_.append(
-            {
-                "id": f"chart-central-{indicator.pk}",
-                "title": indicator_title(indicator),
-                "figure": charts.target_actual_chart(indicator_title(indicator), indicator.unit, points),
-                "points": points,
-                "unit": indicator.unit,
-            }
-        )
-    return charts_

@@ -33,9 +33,8 @@ from reports.dashboards.programme import (
     indicator_columns,
     programmes_with_designations,
 )
+from reports.dashboards.rows import region_section, shown_actual
 from reports.dashboards.selectors import judge_indicators, plan_indicators
-from reports.dashboards.views.block import region_section
-from reports.dashboards.views.national import shown_actual
 from reports.display.tables import NumberColumn, PercentColumn, StatusColumn
 
 # The programme record is single-year: the year is fixed, the half and 速報 are chosen.
