@@ -127,12 +127,12 @@ class BackToDraft:
     """Setting a locked object (an approved report, a published case study) back to draft for a
     correction: only those who may, only from the locked state, always with a reason."""
 
+    history: str  # the history record's reason, before the user's: 「再開: …」
+    reason_field: str  # where the reason is kept on the object
+    reason_label: str
     forbidden: str
     not_locked: str
     missing_reason: str
-    reason_label: str
-    reason_field: str
-    history: str
 
     def apply(
         self, user, obj, *, version: int, reason: str | None, sees: bool, allowed: bool, locked: bool, take

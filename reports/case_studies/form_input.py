@@ -10,7 +10,7 @@ from regions.models import Region
 from reports.audit import MAX_TEXT_LENGTH, WorkflowError
 from reports.case_studies.reading import region_indicators, region_kpis
 from reports.models import CaseStudyTheme
-from reports.posted import posted_list, posted_rows
+from reports.posted import posted_list, posted_rows, read_text
 
 MAX_TITLE_LENGTH = 200
 
@@ -59,43 +59,58 @@ class CaseStudyInput:
 def read_input(posted: Mapping[str, str], *, plan: Plan, region: Region) -> CaseStudyInput:
     """The form's fields read and checked; every problem is collected so the page shows them all."""
     errors: dict[str, str] = {}
-    title = (posted.get("title") or "").strip()
+    title = read_text(posted, "title", MAX_TITLE_LENGTH, errors)
     if not title:
         errors["title"] = "題名を入力してください。"
-    elif len(title) > MAX_TITLE_LENGTH:
-        errors["title"] = f"{MAX_TITLE_LENGTH}文字以内で入力してください（{len(title)}文字）。"
-    subtitle = (posted.get("subtitle") or "").strip()
-    if len(subtitle) > MAX_TITLE_LENGTH:
-        errors["subtitle"] = f"{MAX_TITLE_LENGTH}文字以内で入力してください（{len(subtitle)}文字）。"
-    kpi_text = (posted.get("kpi_text") or "").strip()
-    outcomes = (posted.get("outcomes") or "").strip()
-    for name, text, limit in (
-        ("kpi_text", kpi_text, MAX_TEXT_LENGTH),
-        ("outcomes", outcomes, MAX_OUTCOMES_LENGTH),
-    ):
-        if len(text) > limit:
-            errors[name] = f"{limit}文字以内で入力してください（{len(text)}文字）。"
+    subtitle = read_text(posted, "subtitle", MAX_TITLE_LENGTH, errors)
+    kpi_text = read_text(posted, "kpi_text", MAX_TEXT_LENGTH, errors)
+    outcomes = read_text(posted, "outcomes", MAX_OUTCOMES_LENGTH, errors)
+    kpi = _read_kpi(posted, plan, region, errors)
+    data = CaseStudyInput(
+        title=title,
+        subtitle=subtitle,
+        kpi=kpi,
+        kpi_text="" if kpi is not None and _same_text(kpi_text, kpi.text) else kpi_text,
+        outcomes=outcomes,
+        stage=_read_stage(posted, errors),
+        themes=_read_themes(posted, errors),
+        steps=_read_steps(posted, errors),
+        figures=_read_figures(posted, plan, region, kpi, errors),
+    )
+    if errors:
+        raise WorkflowError(NOT_SAVED, field_errors=errors)
+    return data
 
-    kpi = None
+
+def _read_kpi(posted, plan: Plan, region: Region, errors: dict) -> Kpi | None:
     raw_kpi = (posted.get("kpi") or "").strip()
-    if raw_kpi:
-        kpi = region_kpis(plan, region).filter(pk=raw_kpi).first() if raw_kpi.isdecimal() else None
-        if kpi is None:
-            errors["kpi"] = "この計画・地域の地域KPIから選んでください。"
+    if not raw_kpi:
+        return None
+    kpi = region_kpis(plan, region).filter(pk=raw_kpi).first() if raw_kpi.isdecimal() else None
+    if kpi is None:
+        errors["kpi"] = "この計画・地域の地域KPIから選んでください。"
+    return kpi
 
-    stage = None
+
+def _read_stage(posted, errors: dict) -> int | None:
     raw_stage = (posted.get("stage") or "").strip()
-    if raw_stage:
-        if raw_stage.isdecimal() and int(raw_stage) in Kpi.Stage.values:
-            stage = int(raw_stage)
-        else:
-            errors["stage"] = "知財活用ステージは1〜3から選んでください。"
+    if not raw_stage:
+        return None
+    if raw_stage.isdecimal() and int(raw_stage) in Kpi.Stage.values:
+        return int(raw_stage)
+    errors["stage"] = "知財活用ステージは1〜3から選んでください。"
+    return None
 
+
+def _read_themes(posted, errors: dict) -> list[CaseStudyTheme]:
     codes = [code for code in posted_list(posted, "themes") if code]
     themes = list(CaseStudyTheme.objects.filter(code__in=codes))
     if len(themes) != len(set(codes)):
         errors["themes"] = "テーマは一覧から選んでください。"
+    return themes
 
+
+def _read_steps(posted, errors: dict) -> list[StepInput]:
     steps = []
     for row in posted_rows(posted, "step", ("date_label", "text")):
         if not row["date_label"] and not row["text"]:
@@ -110,7 +125,10 @@ def read_input(posted: Mapping[str, str], *, plan: Plan, region: Region) -> Case
         steps.append(StepInput(row["date_label"], row["text"]))
     if len(steps) > MAX_STEPS:
         errors["steps"] = f"取組は{MAX_STEPS}件までです。"
+    return steps
 
+
+def _read_figures(posted, plan: Plan, region: Region, kpi: Kpi | None, errors: dict) -> list[FigureInput]:
     figures = []
     indicators = {str(i.pk): i for i in region_indicators(plan, region)}
     seen = set()
@@ -137,20 +155,7 @@ def read_input(posted: Mapping[str, str], *, plan: Plan, region: Region) -> Case
             figures.append(FigureInput(indicator, year, row["label"]))
     if len(figures) > MAX_FIGURES:
         errors["figures"] = f"実績は{MAX_FIGURES}件までです。"
-
-    if errors:
-        raise WorkflowError(NOT_SAVED, field_errors=errors)
-    return CaseStudyInput(
-        title=title,
-        subtitle=subtitle,
-        kpi=kpi,
-        kpi_text="" if kpi is not None and _same_text(kpi_text, kpi.text) else kpi_text,
-        outcomes=outcomes,
-        stage=stage,
-        themes=themes,
-        steps=steps,
-        figures=figures,
-    )
+    return figures
 
 
 def _same_text(a: str, b: str) -> bool:

@@ -79,13 +79,10 @@ MAY_NOT_PUBLISH = (
     "成果事例を公開できるのは、その地域のブロックの経済産業局等または中央（特許庁・INPIT）の担当者です。"
 )
 MAY_NOT_UNPUBLISH = "公開済みの成果事例を作成中に戻せるのは中央（特許庁・INPIT）の担当者です。"
+NOT_PUBLISHED = "公開済みの成果事例だけが、作成中に戻す対象です。"
+NO_UNPUBLISH_REASON = "作成中に戻す理由を入力してください。"
 UNPUBLISH = BackToDraft(
-    forbidden=MAY_NOT_UNPUBLISH,
-    not_locked="公開済みの成果事例だけが、作成中に戻す対象です。",
-    missing_reason="作成中に戻す理由を入力してください。",
-    reason_label="理由",
-    reason_field="unpublish_reason",
-    history="作成中に戻す",
+    "作成中に戻す", "unpublish_reason", "理由", MAY_NOT_UNPUBLISH, NOT_PUBLISHED, NO_UNPUBLISH_REASON
 )
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from kpis.achievement import BASELINE, CUM, CUMULATIVE, CY, MILESTONE
 from kpis.revisions import target_in_force_for
-from plans.fiscal import fiscal_year_label
+from plans.fiscal import H1, H2, HALF_LABELS, fiscal_year_label
 from reports.dashboards.comparison import is_calendar_year
 from reports.display import charts
 from reports.display.labels import (
@@ -36,8 +36,8 @@ def year_table(indicator, rows: list[dict], calendar: bool) -> tables.Table:
     columns = [
         ("period", tables.Column(verbose_name=per)),
         ("target", NumberColumn(verbose_name="目標")),
-        ("h1", NumberColumn(verbose_name="上期 実績")),
-        ("h2", NumberColumn(verbose_name="下期 実績")),
+        (H1, NumberColumn(verbose_name=f"{HALF_LABELS[H1]} 実績")),
+        (H2, NumberColumn(verbose_name=f"{HALF_LABELS[H2]} 実績")),
         ("year_value", NumberColumn(verbose_name=f"{per} 実績")),
     ]
     if indicator.target_shape == CUMULATIVE:

@@ -187,3 +187,21 @@ def chart_points(results) -> list[dict]:
         }
         for number, row in enumerate(results, start=1)
     ]
+
+
+def block_summary_rows(plan, block, sections, total, reported) -> list[dict]:
+    """The block dashboard's summary table: each region's tally and the block's total (with the
+    documents' 報告値 where they give only the total)."""
+    rows = [
+        summary_row(
+            s.region.name_ja, reverse("reports:region", args=[plan.number, s.region.code]), s.tally, None
+        )
+        for s in sections
+    ]
+    rows.append(summary_row(f"{block.name_ja}ブロック計", None, total, reported))
+    return rows
+
+
+def national_rows(plan, summary) -> list[dict]:
+    """The block table of the national page and of a meeting's pack."""
+    return block_rows(plan, summary.blocks, summary.tally, summary.reported)

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from kpis.achievement import Status, round_percent
+from plans.fiscal import H1, H2, HALF_LABELS
 from reports.display.formatting import display_number, display_percent, plain_number
 
 NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
@@ -130,8 +131,8 @@ class IndicatorResultTable(tables.Table):
     unit = tables.Column(verbose_name=_("単位"))
     target = NumberColumn(verbose_name=_("目標"))
     target_label = tables.Column(verbose_name=_("目標の区分"), default="")
-    h1 = NumberColumn(verbose_name=_("上期実績"))
-    h2 = NumberColumn(verbose_name=_("下期実績"))
+    h1 = NumberColumn(verbose_name=f"{HALF_LABELS[H1]}実績")
+    h2 = NumberColumn(verbose_name=f"{HALF_LABELS[H2]}実績")
     year = NumberColumn(verbose_name=_("年度実績"))
     cumulative = NumberColumn(verbose_name=_("累計実績"))
     rate = RateWithStatusColumn(verbose_name=_("達成率"), status_key="status")

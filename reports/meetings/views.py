@@ -28,13 +28,13 @@ from regions.access import (
     meeting_block_scope,
 )
 from regions.models import Block
+from reports.audit import WorkflowError
 from reports.dashboards.rows import region_section, revision_row
 from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
 from reports.meetings import rules
 from reports.meetings.packs import NoPlan, build_pack
 from reports.meetings.workbook import pack_workbook
 from reports.models import LiaisonMeeting
-from reports.progress.workflow import WorkflowError
 
 MAY_NOT_MANAGE = (
     "地域連絡会議の登録・更新は、ブロックの経済産業局等または中央（特許庁・INPIT）の担当者が行います。"

@@ -67,14 +67,10 @@ State = ProgressReport.State
 FIELD_PREFIXES = ("value", *TEXT_FIELDS)
 # Actuals written by approval carry this source, so a later approval may replace or remove them.
 APPROVED_SOURCE = "半期進捗報告（承認）"
-REOPEN = BackToDraft(
-    forbidden="承認済みの報告を再開できるのは中央（特許庁・INPIT）の担当者です。",
-    not_locked="承認済みの報告だけが再開の対象です。",
-    missing_reason="再開の理由を入力してください。",
-    reason_label="再開の理由",
-    reason_field="reopen_reason",
-    history="再開",
-)
+MAY_NOT_REOPEN = "承認済みの報告を再開できるのは中央（特許庁・INPIT）の担当者です。"
+NOT_APPROVED = "承認済みの報告だけが再開の対象です。"
+NO_REOPEN_REASON = "再開の理由を入力してください。"
+REOPEN = BackToDraft("再開", "reopen_reason", "再開の理由", MAY_NOT_REOPEN, NOT_APPROVED, NO_REOPEN_REASON)
 
 
 class StaleReport(StaleChange):

@@ -3,11 +3,8 @@ regional KPIs judged for the chosen year (or half), with the block's total and t
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from kpis.models import Kpi
 from regions.models import Block, Region
 from reports.dashboards.block_results import (
     block_kpis,
@@ -21,35 +18,21 @@ from reports.dashboards.block_results import (
 )
 from reports.dashboards.pages import (
     cached_dashboard,
-    chosen_period,
-    dashboard_filter,
     export_if_asked,
+    judged_regional,
     plan_from_url,
-    preliminary_figures,
     render_dashboard,
 )
 from reports.dashboards.programme import designated_regions
-from reports.dashboards.rows import indicator_rows, indicator_table, region_section, summary_row
-from reports.dashboards.selectors import judge_indicators, plan_indicators
+from reports.dashboards.rows import (
+    block_summary_rows,
+    indicator_rows,
+    indicator_table,
+    region_section,
+)
 from reports.display.tables import RegionSummaryTable
 
 FILTERS = ("fiscal_year", "half", "stage", "status")
-
-
-def judged_regional(request, plan, **scope):
-    """The filters, the period they chose, and the judged regional indicators of a block or region."""
-    today = timezone.localdate()
-    indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, **scope)
-    filters = dashboard_filter(request, plan, indicators, today, only=FILTERS)
-    period = chosen_period(filters, plan, today)
-    results = judge_indicators(
-        filters.qs,
-        fiscal_year=period.fiscal_year,
-        half=period.half,
-        as_of=today,
-        preliminary=preliminary_figures(request, plan, period),
-    )
-    return filters, period, results
 
 
 @login_required
@@ -60,7 +43,7 @@ def block(request, plan_number: int, block_code: str):
     cached = cached_dashboard(request)
     if cached:
         return cached
-    filters, period, results = judged_regional(request, plan, block=block)
+    filters, period, results = judged_regional(request, plan, only=FILTERS, block=block)
     kpis = block_kpis(plan, block)
     sections = group_results(
         # a programme's block page shows the block's designated regions only
@@ -72,15 +55,8 @@ def block(request, plan_number: int, block_code: str):
     total = total_tally(sections)
     reported = block_reported_result(plan, block, period.fiscal_year)
 
-    summary = [
-        summary_row(
-            s.region.name_ja, reverse("reports:region", args=[plan.number, s.region.code]), s.tally, None
-        )
-        for s in sections
-    ]
-    summary.append(summary_row(f"{block.name_ja}ブロック計", None, total, reported))
     tables_ = {
-        "summary": RegionSummaryTable(summary),
+        "summary": RegionSummaryTable(block_summary_rows(plan, block, sections, total, reported)),
         "indicators": indicator_table(indicator_rows(row for s in sections for row in s.shown), period),
     }
     shown = [region_section(plan, period, s) for s in sections]
@@ -114,7 +90,7 @@ def region(request, plan_number: int, region_code: str):
     cached = cached_dashboard(request)
     if cached:
         return cached
-    filters, period, results = judged_regional(request, plan, region=region)
+    filters, period, results = judged_regional(request, plan, only=FILTERS, region=region)
     kpis = region_kpis(plan, region)
     [results_of_region] = group_results([region], kpis, results, status=filters.choice("status"))
     section = region_section(plan, period, results_of_region, table_name="indicators")

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from kpis.models import Kpi
-from regions.models import Block
 from reports.dashboards.pages import (
     cached_dashboard,
     chosen_period,
@@ -17,8 +16,13 @@ from reports.dashboards.pages import (
     preliminary_figures,
     render_dashboard,
 )
-from reports.dashboards.rows import block_chart_rows, block_rows, central_charts, central_rows
-from reports.dashboards.selectors import block_summaries, judge_indicators, plan_indicators, reported_results
+from reports.dashboards.rows import block_chart_rows, central_charts, central_rows, national_rows
+from reports.dashboards.selectors import (
+    judge_by_year,
+    judge_indicators,
+    national_summary,
+    plan_indicators,
+)
 from reports.display import charts
 from reports.display.tables import BlockResultTable, central_kpi_table
 
@@ -42,10 +46,7 @@ def national(request, plan_number: int):
     central = [i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL]
     regional = [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL]
 
-    yearly = {
-        year: judge_indicators(central, fiscal_year=year, half=None, as_of=today)
-        for year in plan.fiscal_years
-    }
+    yearly = judge_by_year(central, plan.fiscal_years, as_of=today)
     regional_results = judge_indicators(
         regional,
         fiscal_year=period.fiscal_year,
@@ -53,13 +54,10 @@ def national(request, plan_number: int):
         as_of=today,
         preliminary=preliminary_figures(request, plan, period),
     )
-    reported = list(reported_results(plan, period.fiscal_year))
-    summaries, national_tally = block_summaries(Block.objects.all(), regional_results, reported)
-    national_reported = next((r for r in reported if r.area == "national"), None)
-
+    summary = national_summary(plan, period.fiscal_year, regional_results)
     tables = {
         "central": central_kpi_table(central_rows(central, yearly), plan.fiscal_years),
-        "blocks": BlockResultTable(block_rows(plan, summaries, national_tally, national_reported)),
+        "blocks": BlockResultTable(national_rows(plan, summary)),
     }
     exported = export_if_asked(request, tables, f"plan{plan.number}_national_{period.fiscal_year}")
     if exported:
@@ -74,10 +72,10 @@ def national(request, plan_number: int):
             "filters": filters,
             "central_table": tables["central"],
             "block_table": tables["blocks"],
-            "block_chart": charts.block_rates_chart(block_chart_rows(summaries)),
+            "block_chart": charts.block_rates_chart(block_chart_rows(summary.blocks)),
             "central_charts": central_charts(central, yearly),
-            "national_tally": national_tally,
-            "national_reported": national_reported,
-            "summaries": summaries,
+            "national_tally": summary.tally,
+            "national_reported": summary.reported,
+            "summaries": summary.blocks,
         },
     )

@@ -46,6 +46,11 @@ SUCCESS = {
 }
 # The three forms of the report page: the report itself, the review and the reopening.
 REPORT_FORM, REVIEW_FORM, REOPEN_FORM = "report", "review", "reopen"
+ACTIONS = {REPORT_FORM: ("save", "submit"), REVIEW_FORM: ("approve", "return"), REOPEN_FORM: ("reopen",)}
+CHOOSE_ACTION = {
+    REPORT_FORM: "操作（下書き保存・提出）を選んでください。",
+    REVIEW_FORM: "操作（承認・差戻し）を選んでください。",
+}
 
 
 # --- the list ---------------------------------------------------------------------------------------
@@ -100,6 +105,12 @@ def scoped(
     return region, period
 
 
+def existing_report(user, region_code: str, fiscal_year: int, half: str, programme: bool):
+    """The region, the period and the report of the URL; 404 while the region has no report."""
+    region, period = scoped(user, region_code, fiscal_year, half, programme=programme)
+    return region, period, get_object_or_404(ProgressReport, period=period, region=region)
+
+
 @login_required
 def report(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
     region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
@@ -114,15 +125,10 @@ def report(request, region_code: str, fiscal_year: int, half: str, programme: bo
         return render_report(request, region, period, None, refusal=refusal, posted=request.POST)
     action = request.POST.get("action")
 
-    def step():
-        if action not in ("save", "submit"):
-            raise workflow.WorkflowError("操作（下書き保存・提出）を選んでください。")
-        version = posted_version(request.POST)
+    def step(version: int):
         inputs = workflow.read_inputs(current, request.POST)
-        if action == "save":
-            workflow.save_draft(request.user, current, version=version, inputs=inputs)
-        else:
-            workflow.submit(request.user, current, version=version, inputs=inputs)
+        save = workflow.save_draft if action == "save" else workflow.submit
+        save(request.user, current, version=version, inputs=inputs)
 
     return attempt(request, region, period, current, step, form=REPORT_FORM, action=action)
 
@@ -130,16 +136,12 @@ def report(request, region_code: str, fiscal_year: int, half: str, programme: bo
 @login_required
 @require_POST
 def review(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
-    region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
-    current = get_object_or_404(ProgressReport, period=period, region=region)
+    region, period, current = existing_report(request.user, region_code, fiscal_year, half, programme)
     if not access.may_review_reports_of(request.user, region):
         raise PermissionDenied("この報告を確認（承認・差戻し）する権限がありません。")
     action = request.POST.get("action")
 
-    def step():
-        if action not in ("approve", "return"):
-            raise workflow.WorkflowError("操作（承認・差戻し）を選んでください。")
-        version = posted_version(request.POST)
+    def step(version: int):
         if action == "approve":
             workflow.approve(request.user, current, version=version)
         else:
@@ -152,23 +154,24 @@ def review(request, region_code: str, fiscal_year: int, half: str, programme: bo
 @login_required
 @require_POST
 def reopen(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
-    region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
-    current = get_object_or_404(ProgressReport, period=period, region=region)
+    region, period, current = existing_report(request.user, region_code, fiscal_year, half, programme)
     if not access.may_reopen_reports(request.user):
         raise PermissionDenied(workflow.REOPEN.forbidden)
 
-    def step():
-        version = posted_version(request.POST)
+    def step(version: int):
         workflow.reopen(request.user, current, version=version, reason=request.POST.get("reason"))
 
     return attempt(request, region, period, current, step, form=REOPEN_FORM, action="reopen")
 
 
 def attempt(request, region, period, current, step, *, form: str, action: str):
-    """Run one workflow step; refused, the page again with what was sent (409 when someone changed
-    the report meanwhile), else back to the report with the step's message."""
+    """Run one workflow step (an action the form offers, at the version the page was opened at);
+    refused, the page again with what was sent (409 when someone changed the report meanwhile),
+    else back to the report with the step's message."""
     try:
-        step()
+        if action not in ACTIONS[form]:
+            raise workflow.WorkflowError(CHOOSE_ACTION[form])
+        step(posted_version(request.POST))
     except workflow.WorkflowError as refusal:
         current.refresh_from_db()
         return render_report(
