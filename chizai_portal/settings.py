@@ -108,7 +108,7 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process and host that uses the same database: dashboard content is cached here
-# and invalidated by one data version (reports/caching.py). `manage.py createcachetable` makes it.
+# and invalidated by one data version (reports/dashboards/caching.py). `manage.py createcachetable` makes it.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

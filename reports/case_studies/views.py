@@ -7,7 +7,7 @@
 - publish: publish a draft (bureau of the block, central staff) or set a published one back to
   draft with a reason (central staff).
 
-The rules live in reports/case_studies.py. A draft outside the user's scope does not exist (404); an
+The rules live in reports/case_studies/rules.py. A draft outside the user's scope does not exist (404); an
 action the role may not take on a case study the user may see is forbidden (403).
 """
 

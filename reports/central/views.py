@@ -1,6 +1,6 @@
 """/central/: central staff (特許庁 普及支援課, INPIT) enter the central KPIs' actuals per fiscal year
 or half: saved as drafts, published to the dashboards when confirmed. The rules are in
-reports/central_entry.py; these views read the form and show the outcome."""
+reports/central/entry.py; these views read the form and show the outcome."""
 
 from django import forms
 from django.contrib import messages

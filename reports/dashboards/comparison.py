@@ -1,7 +1,7 @@
 """Reads across years and plans: one indicator over all its years (and its predecessors'), and the
 plans side by side.
 
-Like reports/selectors.py, each read fetches what its page needs in a fixed number of queries;
+Like reports/dashboards/selectors.py, each read fetches what its page needs in a fixed number of queries;
 everything after that is the pure engine on prefetched figures.
 """
 

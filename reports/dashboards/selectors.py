@@ -96,7 +96,7 @@ def judge_indicators(
     """Judge each indicator; `preliminary` (indicator id → 速報 figures) stands in for approved ones.
 
     `figures` (indicator id → the engine's inputs) replaces the indicators' own targets and actuals,
-    for figures read as they were on a past date (reports/snapshots.py).
+    for figures read as they were on a past date (reports/meetings/snapshots.py).
     """
     preliminary = preliminary or {}
     results = []

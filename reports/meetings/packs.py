@@ -1,7 +1,7 @@
 """A liaison meeting's pack (会議資料): everything its block reads at the meeting, as it stood at the
 meeting's cut-off moment (`LiaisonMeeting.as_of`).
 
-Every section is read from the history tables (reports/snapshots.py) and judged by the same engine
+Every section is read from the history tables (reports/meetings/snapshots.py) and judged by the same engine
 and table builders as the dashboards, so for the same moment the pack's figures are the block
 dashboard's, and a later correction changes the dashboards but not a pack already cut.
 Sections: the block's achievement per region (tables and charts), every region's latest approved

@@ -5,7 +5,7 @@
 - meeting: the meeting with its minutes and decisions;
 - pack / pack_workbook: the pack as a print-ready page (A4 landscape) and as one XLSX workbook.
 
-Who may do what is in regions/access.py, the rules in reports/meetings.py, the pack in reports/packs.py.
+Who may do what is in regions/access.py, the rules in reports/meetings/rules.py, the pack in reports/meetings/packs.py.
 A meeting outside the user's block does not exist (404); editing one the user may only read is 403.
 """
 

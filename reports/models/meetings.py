@@ -12,7 +12,7 @@ from regions.models import Block
 class LiaisonMeeting(models.Model):
     """A block's regional liaison meeting (地域連絡会議) in a fiscal year, and the cut-off of its pack.
 
-    The pack (reports/packs.py) shows what the portal held at `as_of`, read from the history, so
+    The pack (reports/meetings/packs.py) shows what the portal held at `as_of`, read from the history, so
     minutes and pack never disagree however often the pack is generated again.
     """
 
