@@ -7,12 +7,16 @@ class ReportsConfig(AppConfig):
     verbose_name = _("報告")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_migrate, post_save
 
         from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
         from plans.models import BasicPolicy, Designation, Measure, Plan, ReportedResult
         from regions.models import Block, Region
         from reports.dashboards.caching import bump_data_version
+        from reports.dashboards.versions import ensure_versions
+
+        # the data versions' rows, after `migrate` and after a flush (a new generation each time)
+        post_migrate.connect(ensure_versions, sender=self, dispatch_uid="dashboard-data-versions")
 
         for model in (
             Actual,

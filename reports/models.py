@@ -14,6 +14,7 @@ from kpis.history import user_reference
 from kpis.models import Indicator, Kpi
 from plans.models import Plan
 from regions.models import Block, Region
+from reports.dashboards.versions import DataVersion  # noqa: F401  (its own module: the cache's versions)
 
 
 class Half(models.TextChoices):
