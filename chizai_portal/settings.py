@@ -11,13 +11,15 @@ The README's "Configuration" section lists every variable.
 """
 
 import datetime
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from chizai_portal.env import env_bool, env_list, env_str
+from chizai_portal.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A race lost on the database's lock answers the "changed meanwhile" page (409), not a 500.
+    "chizai_portal.conflicts.ConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -104,6 +108,23 @@ DATABASES = {
 }
 # Every request that writes is one transaction: a failed validation or an error half-way changes nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# SQLite (the embedded default) with several writers: every transaction takes the write lock at BEGIN
+# (IMMEDIATE), so a second writer waits for the first to commit (up to SQLITE_BUSY_TIMEOUT seconds)
+# instead of failing with "database is locked" when it first writes; WAL lets readers go on meanwhile.
+# A wait that still runs out is answered with the "changed meanwhile" page (409), never a 500
+# (chizai_portal/conflicts.py).
+SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+    # Tests use a file, not SQLite's in-memory database: connections of other threads (the concurrency
+    # tests, the live server) must wait for each other as the server's do. One file per test process.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"chizai-portal-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.db import transaction
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
@@ -10,7 +11,9 @@ admin.site.index_title = _("地域知財活性化行動計画の管理")
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="reports:current", permanent=False), name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # Not one transaction: the password's hashing (slow by design) must not hold SQLite's write lock
+    # while other log-ins wait; its writes (session, last log-in, log-in attempts) are short, each its own.
+    path("accounts/login/", transaction.non_atomic_requests(auth_views.LoginView.as_view()), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
