@@ -19,7 +19,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from chizai_portal.env import env_bool, env_int, env_list, env_str
+from chizai_portal.env import env_addresses, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and its response, carry the request's id (chizai_portal/logs.py).
+    "chizai_portal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (compressed, cached for a year under hashed names) straight from each process.
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -256,6 +258,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_str("EMAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chizai-portal@localhost")
+# The sender of the error mails to ADMINS.
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The portal's address in e-mails (reminders link to the report page).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
@@ -319,3 +323,41 @@ CONTENT_SECURITY_POLICY = {
 
 # History records keep the whole reason (a return comment or a revision's reason can be long).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# --- logging --------------------------------------------------------------------------------------
+# One JSON line per event on stderr (beside gunicorn's error log), with the request's id, method, path
+# and user id, and a server error's traceback inside its line; never passwords, session ids, cookies or
+# form values (chizai_portal/logs.py). LOG_LEVEL: DEBUG, INFO (default), WARNING, ERROR. With DEBUG
+# off, server errors are also mailed to ADMINS ("Name <address>, address", comma-separated) when set.
+LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO")
+ADMINS = env_addresses("ADMINS")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "chizai_portal.logs.PortalExceptionReporterFilter"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"json_line": {"()": "chizai_portal.logs.JsonLineFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json_line",
+            "level": LOG_LEVEL,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "include_html": False,
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own: request errors (4xx warnings, 5xx errors with the traceback), security events
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        "django.security": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # every SQL statement at DEBUG would carry the values typed into forms
+        "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -18,3 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("reports.urls")),
 ]
+
+# The Japanese 500 page with the request's id (chizai_portal/logs.py).
+handler500 = "chizai_portal.logs.server_error"
