@@ -64,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files (compressed, cached for a year under hashed names) straight from each process.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # SQLite: a GET's transaction reads without taking the write lock (chizai_portal/sqlite_reads.py).
+    "chizai_portal.sqlite_reads.DeferredReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -112,7 +114,8 @@ DATABASES = {
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 # SQLite (the embedded default) with several writers: every transaction takes the write lock at BEGIN
 # (IMMEDIATE), so a second writer waits for the first to commit (up to SQLITE_BUSY_TIMEOUT seconds)
-# instead of failing with "database is locked" when it first writes; WAL lets readers go on meanwhile.
+# instead of failing with "database is locked" when it first writes; WAL lets readers go on meanwhile,
+# and a GET's transaction starts DEFERRED, taking no write lock (chizai_portal/sqlite_reads.py).
 # A wait that still runs out is answered with the "changed meanwhile" page (409), never a 500
 # (chizai_portal/conflicts.py).
 SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 20)

@@ -241,3 +241,22 @@ def test_a_lock_wait_that_runs_out_answers_409_and_the_same_form_can_be_sent_aga
 
     assert again.status_code == 302
     assert set(report.entries.values_list("value", "activities")) == {(Decimal(9), "混雑時の入力\n2行目")}
+
+
+def test_pages_are_read_while_a_writer_holds_the_lock(report):
+    """Reads take no write lock (on SQLite their transaction starts DEFERRED): while someone else's
+    transaction holds the lock, the dashboards and the report page still answer at once."""
+    client = signed_in("demo-pref-14")
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=hold_the_report, args=(report, held, release))
+    holder.start()
+    try:
+        assert held.wait(10)
+        wait_briefly_for_locks()
+        pages = [client.get(url) for url in ("/dashboard/2/blocks/kanto/", "/dashboard/2/", KANAGAWA)]
+    finally:
+        release.set()
+        holder.join(30)
+        connection.close()
+
+    assert [page.status_code for page in pages] == [200, 200, 200]
