@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     # header: see SECURITY.md.
     "axes",
     "csp",
+    # Only for its Japanese messages (an app's locale/ is found when the app is installed).
+    "django_zxcvbn_password_validator",
     "regions",
     "plans",
     "kpis",
@@ -143,9 +145,10 @@ CACHES = {
     }
 }
 
-# Passwords are the only factor: at least 15 characters (NIST SP 800-63B-4 for single-factor
-# passwords), no composition rules, none of the common or all-digit ones, nothing like the user's name.
-# The messages are Django's own Japanese ones. Applied wherever a password is set through a form (the
+# Passwords: at least 15 characters (NIST SP 800-63B-4 for passwords used alone, as for the roles that
+# need no second factor), no composition rules, none of the common, all-digit or easily guessed ones
+# (zxcvbn), nothing like the user's name.
+# The messages are Japanese (Django's own and the zxcvbn validator's). Applied wherever a password is set through a form (the
 # admin, createsuperuser, changepassword).
 PASSWORD_MIN_LENGTH = 15
 AUTH_PASSWORD_VALIDATORS = [
@@ -156,7 +159,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # How long an attacker would need to guess it (zxcvbn: repeats, keyboard rows, words, dates, the
+    # user's own names), beside the length: `passwordpassword` is long enough and still refused.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score, 0–4: 3 is "not guessable without a copy of the password database".
+PASSWORD_MINIMAL_STRENGTH = 3
 
 
 def _proxy_count(raw: str) -> int:
