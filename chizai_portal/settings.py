@@ -54,6 +54,11 @@ INSTALLED_APPS = [
     "csp",
     # Only for its Japanese messages (an app's locale/ is found when the app is installed).
     "django_zxcvbn_password_validator",
+    # Two-factor log-in (chizai_portal/second_factor.py): TOTP devices and backup codes, and the pages.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "regions",
     "plans",
     "kpis",
@@ -73,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session's log-in gave a second factor (django-otp), and who must have given one.
+    "django_otp.middleware.OTPMiddleware",
+    "chizai_portal.second_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # A race lost on the database's lock answers the "changed meanwhile" page (409), not a 500.
     "chizai_portal.conflicts.ConflictMiddleware",
@@ -201,6 +209,23 @@ AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
 # X-Forwarded-For, the address the outermost of them saw (entries a client wrote itself are ignored).
 REVERSE_PROXY_COUNT = _proxy_count(env_str("REVERSE_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "chizai_portal.login_security.client_ip"
+
+# Two-factor log-in (chizai_portal/second_factor.py, SECURITY.md): required for administrators, central
+# staff and bureau staff whenever DEBUG is off (TWO_FACTOR_REQUIRED=true also asks for it with DEBUG on,
+# for a try-out), and for prefecture officers too with TWO_FACTOR_FOR_OFFICERS=true.
+TWO_FACTOR_REQUIRED = not DEBUG or env_bool("TWO_FACTOR_REQUIRED", False)
+TWO_FACTOR_FOR_OFFICERS = env_bool("TWO_FACTOR_FOR_OFFICERS", False)
+# The authenticator app shows the portal's name beside the account.
+OTP_TOTP_ISSUER = "知財KPIポータル"
+# The admin never shows a device's secret or its QR code: only its owner enrols it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Codes are asked at every log-in: no "remember this browser" cookie.
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# Ten minutes between the password and the code; then the log-in starts again.
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+# The admin keeps its own log-in page (throttled by django-axes like the portal's); whoever needs a second
+# factor and signed in there reaches nothing until giving it (SecondFactorRequiredMiddleware).
+TWO_FACTOR_PATCH_ADMIN = False
 
 # A session ends when the browser closes, and in any case 8 hours after the log-in (a working day): the
 # session is stored once at log-in and nothing in the portal writes to it afterwards, so the expiry is
