@@ -201,3 +201,24 @@ def test_central_staff_may_not_reset_anyones_second_factor(client, users, settin
         {"action": "reset_second_factor", "_selected_action": [users["demo-bureau-kanto"].pk]},
     )
     assert TOTPDevice.objects.filter(user=users["demo-bureau-kanto"]).exists()
+
+
+# The settings page: session and user, the device the session was verified with, the request's
+# savepoint and its release, the header menu's plans, groups and affiliation (as every signed-in page);
+# then the backup codes' device, their count and the default device (read once, kept by the user).
+PROFILE_QUERIES = 11
+
+
+def test_the_settings_page_reads_a_fixed_number_of_queries(client, users, django_assert_num_queries):
+    user = users["demo-jpo"]
+    device = enrolled(user)
+    password_step(client, user.username)
+    code_step(client, code_of(device))
+    backup = StaticDevice.objects.create(user=user, name="backup")
+    for number in range(10):
+        backup.token_set.create(token=f"code{number}")
+
+    with django_assert_num_queries(PROFILE_QUERIES):
+        page = client.get(reverse("two_factor:profile")).content.decode()
+
+    assert "登録済み" in page and "10件" in page
