@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     def ready(self):
         from reports import signals
 
-        signals.connect()
+        signals.connect(self)

@@ -143,10 +143,12 @@ class BackToDraft:
             raise PermissionDenied
         if not allowed:
             raise PermissionDenied(self.forbidden)
+        reason = required_text(reason, field="reason", missing=self.missing_reason, label=self.reason_label)
+        # the version before the state: of two people acting at once, the second is told what the
+        # first did (409), not only that the object is no longer locked
+        take(obj, version)
         if not locked:
             raise WorkflowError(self.not_locked)
-        reason = required_text(reason, field="reason", missing=self.missing_reason, label=self.reason_label)
-        take(obj, version)
         obj.state = "draft"
         setattr(obj, self.reason_field, reason)
         recorded(user, obj, f"{self.history}: {reason}").save()

@@ -4,6 +4,7 @@ from reports.models.case_studies import CaseStudy, CaseStudyFigure, CaseStudySte
 from reports.models.central import CentralEntry
 from reports.models.meetings import LiaisonMeeting
 from reports.models.progress import Half, ProgressReport, ReportEntry, ReportingPeriod
+from reports.models.versions import DataVersion
 
 __all__ = [
     "CaseStudy",
@@ -11,6 +12,7 @@ __all__ = [
     "CaseStudyStep",
     "CaseStudyTheme",
     "CentralEntry",
+    "DataVersion",
     "Half",
     "LiaisonMeeting",
     "ProgressReport",

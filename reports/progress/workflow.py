@@ -4,9 +4,11 @@
       ▲                   │
       └────return (comment)┘  (returned reports are edited like drafts)
 
-Plain functions, each one transaction: they check who may act (PermissionDenied → 403), check the
-input (WorkflowError with a Japanese message), and refuse a change based on an outdated version of
-the report (StaleReport, listing what changed meanwhile). On any error nothing is written.
+Plain functions, each one transaction: they check who may act (PermissionDenied → 403), refuse a
+change based on an outdated version of the report (StaleReport, listing what changed meanwhile: 409),
+then check the report's state and the input (WorkflowError with a Japanese message). The version comes
+before the state: of two people submitting or approving the same report at once, the second is told
+what the first did, not only that the report is no longer a draft. On any error nothing is written.
 
 Approval is what publishes figures: it writes the entries' values as the region's half-year
 actuals, which the dashboards count. Periods are opened and closed in reports/progress/periods.py,
@@ -161,8 +163,9 @@ def read_inputs(report: ProgressReport, posted: Mapping[str, str]) -> dict[int, 
 def save_draft(
     user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput]
 ) -> ProgressReport:
-    _check_editable(user, report)
+    _check_may_edit(user, report)
     _take_version(report, version)
+    _check_editable(report)
     _write_entries(user, report, inputs)
     recorded(user, report, "下書き保存").save()
     return report
@@ -171,8 +174,9 @@ def save_draft(
 @transaction.atomic
 def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput] | None = None):
     """Save what the form holds and submit the whole report at once."""
-    _check_editable(user, report)
+    _check_may_edit(user, report)
     _take_version(report, version)
+    _check_editable(report)
     if inputs:
         _write_entries(user, report, inputs)
     now = timezone.now()
@@ -189,11 +193,12 @@ def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, Entr
 
 @transaction.atomic
 def return_report(user, report: ProgressReport, *, version: int, comment: str) -> ProgressReport:
-    _check_reviewable(user, report)
+    _check_may_review(user, report)
     comment = required_text(
         comment, field="comment", missing="差戻しの理由（コメント）を入力してください。", label="コメント"
     )
     _take_version(report, version)
+    _check_reviewable(report)
     report.state = State.RETURNED
     report.return_comment = comment
     report.reviewed_by = user
@@ -205,11 +210,18 @@ def return_report(user, report: ProgressReport, *, version: int, comment: str) -
 
 @transaction.atomic
 def approve(user, report: ProgressReport, *, version: int) -> ProgressReport:
-    """Approve and publish: the entries' values become the region's actuals for the half."""
-    _check_reviewable(user, report)
+    """Approve and publish: the entries' values become the region's actuals for the half.
+
+    Also after the period is closed (受付終了): closing stops submissions and corrections, not the
+    review, so that a report submitted before the deadline, or late, is still approved or returned
+    and its figures published. A returned report cannot be corrected in a closed period until
+    central staff reopen the period.
+    """
+    _check_may_review(user, report)
     if entered_by(report, user):
         raise PermissionDenied("自分が入力・提出した報告は承認できません。別の確認者が承認してください。")
     _take_version(report, version)
+    _check_reviewable(report)
     _publish_entries(user, report)
     report.state = State.APPROVED
     report.reviewed_by = user
@@ -259,11 +271,14 @@ def _take_version(report: ProgressReport, version: int) -> None:
 # --- checks and writes ----------------------------------------------------------------------------
 
 
-def _check_editable(user, report: ProgressReport) -> None:
+def _check_may_edit(user, report: ProgressReport) -> None:
     if not access.may_see_reports_of(user, report.region):
         raise PermissionDenied
     if not access.may_edit_report_of(user, report.region):
         raise PermissionDenied("この地域の報告を入力する権限がありません。")
+
+
+def _check_editable(report: ProgressReport) -> None:
     if report.period.is_locked:
         raise WorkflowError("この報告期間は受付を終了しています。修正が必要な場合は特許庁にご連絡ください。")
     if report.state == State.SUBMITTED:
@@ -272,11 +287,15 @@ def _check_editable(user, report: ProgressReport) -> None:
         raise WorkflowError("この報告は承認済みのため変更できません。修正には特許庁による再開が必要です。")
 
 
-def _check_reviewable(user, report: ProgressReport) -> None:
+def _check_may_review(user, report: ProgressReport) -> None:
     if not access.may_see_reports_of(user, report.region):
         raise PermissionDenied
     if not access.may_review_reports_of(user, report.region):
         raise PermissionDenied("この報告を確認（承認・差戻し）する権限がありません。")
+
+
+def _check_reviewable(report: ProgressReport) -> None:
+    """Submitted reports are reviewed, in an open or a closed period alike (see `approve`)."""
     if report.state != State.SUBMITTED:
         raise WorkflowError(f"この報告は「{report.get_state_display()}」のため、承認・差戻しできません。")
 
