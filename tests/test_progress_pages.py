@@ -38,7 +38,8 @@ def login(client, username: str):
 
 
 def kanagawa_report() -> ProgressReport:
-    return ProgressReport.objects.get(region__code="14", period__fiscal_year=2022, period__half="h1")
+    """Kanagawa's report as its first save stores it (opening the page stores nothing)."""
+    return workflow.report_of(open_demo_period(), Region.objects.get(code="14"))
 
 
 def indicator_ids(report) -> list[int]:
@@ -99,10 +100,11 @@ def snapshot(report) -> tuple:
 def test_officer_submits_bureau_returns_officer_fixes_bureau_approves_dashboard_shows_it(
     client, period, django_capture_on_commit_callbacks
 ):
-    # the officer opens Kanagawa's report: it is created with a line per indicator
+    # the officer opens Kanagawa's report: a line per indicator, nothing stored before the first save
     officer = login(client, "demo-pref-14")
     page = officer.get(KANAGAWA)
     assert page.status_code == 200
+    assert not ProgressReport.objects.filter(region__code="14").exists()
     report = kanagawa_report()
     first, second = indicator_ids(report)
     html = page.content.decode()
@@ -255,7 +257,7 @@ def test_index_for_the_bureau_lists_the_block_with_waiting_reports_first(client,
 
 
 def test_index_for_central_counts_reports_per_state(client, period):
-    login(client, "demo-pref-14").get(KANAGAWA)
+    kanagawa_report()  # stored by a first save
     html = login(client, "demo-jpo").get("/progress/").content.decode()
     assert "状態ごとの報告数" in html
     counts = html.split("状態ごとの報告数")[1].split("</table>")[0]
@@ -434,3 +436,20 @@ def test_each_line_shows_the_target_in_force_and_the_latest_earlier_actuals(clie
     assert "2020年度" in earlier and "4回" in earlier
     assert "上期：2回" in earlier and "下期：3回" in earlier and "5回" in earlier
     assert "9回" not in earlier and "7回" not in earlier
+
+
+def test_the_first_save_stores_the_report_and_a_form_opened_before_it_is_told_what_changed(client, period):
+    officer = login(client, "demo-pref-14")
+    page = officer.get(KANAGAWA).content.decode()
+    assert 'name="version" value="0"' in page and "まだ保存されていません" in page
+    first = re.search(r'name="value-(\d+)"', page).group(1)
+    saved = officer.post(KANAGAWA, {"action": "save", "version": "0", f"value-{first}": "3"})
+    assert saved.status_code == 302
+    report = ProgressReport.objects.get(region__code="14", period=period)
+    assert report.entries.get(indicator_id=first).value == Decimal(3)
+    # the bureau had opened the page before that save: its form, at version 0, is refused with the change
+    bureau = login(client, "demo-bureau-kanto")
+    stale = bureau.post(KANAGAWA, {"action": "save", "version": "0", f"value-{first}": "9"})
+    assert stale.status_code == 409
+    report.refresh_from_db()
+    assert report.entries.get(indicator_id=first).value == Decimal(3)

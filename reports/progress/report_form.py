@@ -86,8 +86,8 @@ def report_lines(region, period, current, *, keep=None, errors=None, sent=None) 
         entries = {e.indicator_id: e for e in current.entries.select_related("updated_by")}
     lines = []
     for indicator in indicators:
-        if current is not None and indicator.pk not in entries:
-            continue
+        if current is not None and not current.is_editable and indicator.pk not in entries:
+            continue  # a report no longer written shows the lines it had
         entry = entries.get(indicator.pk)
         current_values = {
             "value": shown_value(entry.value) if entry else "",

@@ -51,6 +51,8 @@ __all__ = [
     "VIEW",
     "entered_by",
     "may_edit",
+    "may_type_into",
+    "refusal_to_start",
     "offered_action",
     "entry_changes",
     "open_period",
@@ -75,6 +77,10 @@ NO_REOPEN_REASON = "再開の理由を入力してください。"
 REOPEN = BackToDraft("再開", "reopen_reason", "再開の理由", MAY_NOT_REOPEN, NOT_APPROVED, NO_REOPEN_REASON)
 
 
+# A stored report starts at version 1 (see the model); a form opened before it was stored sends 0.
+FIRST_VERSION = 1
+
+
 class StaleReport(StaleChange):
     pass
 
@@ -86,6 +92,26 @@ EDIT, REVIEW, VIEW = "edit", "review", "view"
 def may_edit(user, region: Region, period: ReportingPeriod) -> bool:
     """Whether the user may type into the region's reports of the period (a state may still forbid it)."""
     return access.may_edit_report_of(user, region) and not period.is_locked
+
+
+def may_type_into(user, region: Region, period: ReportingPeriod, report: ProgressReport | None) -> bool:
+    """Whether the report form is open to the user: a report still being written (or not yet saved)
+    of a region with something to report, in an open period, by someone who may type into it."""
+    if report is not None:
+        return report.is_editable and may_edit(user, region, period)
+    return may_edit(user, region, period) and region_indicators(period.plan, region).exists()
+
+
+def refusal_to_start(user, region: Region, period: ReportingPeriod, report: ProgressReport | None):
+    """Why a save may not even begin (nothing to save into), or None. The rest is checked in the
+    transaction that saves, where a report not yet stored is created first."""
+    if report is None and not access.may_edit_report_of(user, region):
+        raise PermissionDenied("この地域の報告を入力する権限がありません。")
+    if report is None and period.is_locked:
+        return WorkflowError("この報告期間は受付を終了しています。保存していません。")
+    if report is None and not region_indicators(period.plan, region).exists():
+        return WorkflowError("この地域には、この計画で報告する指標がありません。保存していません。")
+    return None
 
 
 def offered_action(user, region: Region, period: ReportingPeriod, report: ProgressReport | None) -> str:
@@ -120,7 +146,8 @@ def region_indicators(plan: Plan, region: Region) -> QuerySet[Indicator]:
 
 @transaction.atomic
 def report_of(period: ReportingPeriod, region: Region, user=None) -> ProgressReport:
-    """The region's report for the period, created (with an empty line per indicator) on first use.
+    """The region's report for the period, created (with an empty line per indicator) on its first
+    save: pages show a report not yet stored without storing it.
 
     A report still being written also gains a line for an indicator added to the region since.
     Lines are saved one by one so that each has a history record to compare later edits with.
@@ -263,8 +290,9 @@ def entered_by(report: ProgressReport, user) -> bool:
 
 
 def _take_version(report: ProgressReport, version: int) -> None:
-    """Move the report to the next version if it is still at `version`, else refuse."""
-    if not take_version(report, version):
+    """Move the report to the next version if it is still at `version`, else refuse. Version 0 is a
+    form opened before the report was stored: it expects the report's first version."""
+    if not take_version(report, version or FIRST_VERSION):
         raise StaleReport(changes_since(report, version))
 
 

@@ -115,14 +115,13 @@ def existing_report(user, region_code: str, fiscal_year: int, half: str, program
 def report(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
     region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
     current = ProgressReport.objects.filter(period=period, region=region).first()
-    if workflow.may_edit(request.user, region, period) and (current is None or current.is_editable):
-        current = workflow.report_of(period, region, request.user)
     if request.method != "POST":
+        # built in memory: the report (and a line for an indicator added since) is stored on the first save
         return render_report(request, region, period, current)
-    if current is None:
-        # a locked period without a report: nothing to save into
-        refusal = workflow.WorkflowError("この報告期間は受付を終了しています。保存していません。")
-        return render_report(request, region, period, None, refusal=refusal, posted=request.POST)
+    refusal = workflow.refusal_to_start(request.user, region, period, current)
+    if refusal is not None:
+        return render_report(request, region, period, current, refusal=refusal, posted=request.POST)
+    current = workflow.report_of(period, region, request.user)
     action = request.POST.get("action")
 
     def step(version: int):
@@ -191,7 +190,7 @@ def render_report(request, region, period, current, *, refusal=None, form: str =
     error = refusal if stale is None else None
     errors = {name: error if form == name else None for name in (REPORT_FORM, REVIEW_FORM, REOPEN_FORM)}
     sent = {name: (posted or {}) if form == name else {} for name in (REVIEW_FORM, REOPEN_FORM)}
-    editable = current is not None and current.is_editable and workflow.may_edit(user, region, period)
+    editable = workflow.may_type_into(user, region, period, current)
     report_posted = posted if form == REPORT_FORM else None
     field_errors = errors[REPORT_FORM].field_errors if errors[REPORT_FORM] else {}
     # after a refused save the form keeps what was typed; after a conflict it shows the current values
