@@ -82,8 +82,8 @@ def to_date(fig, year, *, half=None, as_of=AS_OF, thresholds=DEFAULT) -> Achieve
 
 
 def test_the_status_labels_are_the_documents_marks():
-    assert [s.label for s in Status] == ["○", "△", "×", "未報告", "対象外"]
-    # ○ △ × share their values with plans.models.Measure.Mark
+    assert [s.label for s in Status] == ["〇", "△", "×", "未報告", "対象外"]
+    # 〇 △ × share their values with plans.models.Measure.Mark
     assert [Status.ACHIEVED, Status.PARTLY, Status.NOT_ACHIEVED] == ["achieved", "partly", "not_achieved"]
 
 
@@ -94,7 +94,7 @@ def test_the_status_labels_are_the_documents_marks():
         (D("99.99"), DEFAULT, Status.PARTLY),
         (D("80"), DEFAULT, Status.PARTLY),
         (D("79.99"), DEFAULT, Status.NOT_ACHIEVED),
-        # a plan with other thresholds: ○ from 95%, △ from 90%
+        # a plan with other thresholds: 〇 from 95%, △ from 90%
         (D("95.75"), Thresholds(achieved=D(95), partial=D(90)), Status.ACHIEVED),
         (D("92"), Thresholds(achieved=D(95), partial=D(90)), Status.PARTLY),
         (D("82"), Thresholds(achieved=D(95), partial=D(90)), Status.NOT_ACHIEVED),

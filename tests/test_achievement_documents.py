@@ -90,7 +90,7 @@ def test_the_printed_rate_is_reproduced_from_the_fixtures(db, plan, kpi, code, y
 @pytest.mark.parametrize(
     ("year", "status"),
     [
-        # 003 I-2(2)①1)ii)b: 515件(129%) ○, 383件(96%) △, 328件(82%) △ — 82% is above the 80% line
+        # 003 I-2(2)①1)ii)b: 515件(129%) 〇, 383件(96%) △, 328件(82%) △ — 82% is above the 80% line
         (2020, Status.ACHIEVED),
         (2021, Status.PARTLY),
         (2022, Status.PARTLY),
@@ -98,7 +98,7 @@ def test_the_printed_rate_is_reproduced_from_the_fixtures(db, plan, kpi, code, y
 )
 def test_foreign_filing_grants_are_marked_by_the_plans_thresholds(db, year, status):
     assert result(2, "C04", year).status is status
-    assert result(2, "C04", year).status.label == {2020: "○", 2021: "△", 2022: "△"}[year]
+    assert result(2, "C04", year).status.label == {2020: "〇", 2021: "△", 2022: "△"}[year]
 
 
 def test_ishikawa_fy2018_at_60_percent_is_not_achieved(db):

@@ -1,4 +1,9 @@
-"""The documents' marks and how a rate earns one."""
+"""The documents' marks and how a rate earns one.
+
+The documents' measures tables (000 §3-2, §3-3) print 〇 (U+3007 IDEOGRAPHIC NUMBER ZERO) for
+achieved, not ○ (U+25CB WHITE CIRCLE): the portal prints 〇 too. People type either (and ◯, U+25EF)
+into searches and spreadsheets, so whatever reads a mark from text folds them together first.
+"""
 
 import enum
 from dataclasses import dataclass
@@ -7,9 +12,13 @@ from decimal import Decimal
 from kpis.rules.inputs import HIGHER, LOWER
 from kpis.rules.rates import HUNDRED
 
+ACHIEVED_MARK = "〇"
+# Every circle a user may type for 〇; NFKC leaves them apart, so they are folded here.
+CIRCLES = ("〇", "○", "◯")
+
 
 class Status(enum.StrEnum):
-    """達成状況. The values of ○ △ × equal plans.models.Measure.Mark's."""
+    """達成状況. The values of 〇 △ × equal plans.models.Measure.Mark's."""
 
     def __new__(cls, value: str, label: str):
         member = str.__new__(cls, value)
@@ -17,16 +26,20 @@ class Status(enum.StrEnum):
         member.label = label
         return member
 
-    ACHIEVED = "achieved", "○"
+    ACHIEVED = "achieved", ACHIEVED_MARK
     PARTLY = "partly", "△"
     NOT_ACHIEVED = "not_achieved", "×"
     NOT_REPORTED = "not_reported", "未報告"
     NOT_APPLICABLE = "not_applicable", "対象外"
 
 
+# The statuses the documents print as a mark: only a final result carries one.
+MARKED = (Status.ACHIEVED, Status.PARTLY, Status.NOT_ACHIEVED)
+
+
 @dataclass(frozen=True)
 class Thresholds:
-    """Rates (percent) from which a result is ○ and △: a plan's achieved_percent and partial_percent."""
+    """Rates (percent) from which a result is 〇 and △: a plan's achieved_percent and partial_percent."""
 
     achieved: Decimal = Decimal(100)
     partial: Decimal = Decimal(80)
@@ -62,3 +75,27 @@ def judge(
     else:
         rate = actual * HUNDRED / target
     return status_for_rate(rate, thresholds), rate
+
+
+def fold_marks(text: str) -> str:
+    """Every circle written as the documents' 〇: for reading a mark (or a yes) typed in any of them."""
+    for circle in CIRCLES[1:]:
+        text = text.replace(circle, ACHIEVED_MARK)
+    return text
+
+
+def mark_variants(term: str) -> tuple[str, ...]:
+    """A search term in each circle (one term when it holds none): "〇達成" → ("〇達成", "○達成", "◯達成").
+
+    A database `icontains` cannot fold characters, so a search ORs over these.
+    """
+    folded = fold_marks(term)
+    if ACHIEVED_MARK not in folded:
+        return (term,)
+    return tuple(folded.replace(ACHIEVED_MARK, circle) for circle in CIRCLES)
+
+
+def status_of_mark(text: str) -> Status | None:
+    """A mark as typed (〇/○/◯, △, ×/✕) → its Status; None for anything else."""
+    folded = fold_marks(text.strip()).replace("✕", "×")
+    return {status.label: status for status in MARKED}.get(folded)
