@@ -14,7 +14,7 @@ callers have always imported from kpis.achievement.
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from kpis.rules.inputs import (
@@ -127,10 +127,16 @@ class Achievement:
     on_track: bool | None = None
     baseline_value: Decimal | None = None
     gap_closed: Decimal | None = None  # baseline: percent of the baseline → target gap closed
+    rate_places: int = 0  # the indicator's: the decimals its source prints the rate with
 
     @property
     def percent(self) -> int | None:
         return None if self.rate is None else whole_percent(self.rate)
+
+    @property
+    def rate_text(self) -> str:
+        """The rate as the source prints it: "129%", "167.3%"; "" without a rate."""
+        return "" if self.rate is None else format_rate(self.rate, self.rate_places)
 
     @property
     def has_target(self) -> bool:
@@ -284,6 +290,11 @@ def achievement(
     Cumulative targets and milestones are judged on everything up to then.
     """
     _check_half(half)
+    result = _achievement(figures, fiscal_year, half, as_of, thresholds)
+    return replace(result, rate_places=figures.rules.rate_places)
+
+
+def _achievement(figures, fiscal_year, half, as_of, thresholds) -> Achievement:
     rules = figures.rules
     if rules.target_shape == NO_TARGET:
         return Achievement(Status.NOT_APPLICABLE)
@@ -314,7 +325,9 @@ def achievement_to_date(
     if rules.target_shape in (NO_TARGET, MILESTONE, CUMULATIVE):
         return achievement(figures, fiscal_year=fiscal_year, half=half, as_of=as_of, thresholds=thresholds)
     if rules.target_shape == PER_YEAR and rules.aggregation == FLOW:
-        return _per_year_flow_to_date(figures, fiscal_year, half, thresholds)
-    reading = latest_reading(figures.actuals, fiscal_year, half, rules.aggregation)
-    halve = rules.aggregation == FLOW and reading is not None and reading.halves == 1
-    return _against_target(figures, fiscal_year, reading, thresholds, halve=halve)
+        result = _per_year_flow_to_date(figures, fiscal_year, half, thresholds)
+    else:
+        reading = latest_reading(figures.actuals, fiscal_year, half, rules.aggregation)
+        halve = rules.aggregation == FLOW and reading is not None and reading.halves == 1
+        result = _against_target(figures, fiscal_year, reading, thresholds, halve=halve)
+    return replace(result, rate_places=rules.rate_places)

@@ -74,6 +74,8 @@ def figures_from(
             target_shape=indicator.target_shape,
             direction=indicator.direction,
             aggregation=indicator.aggregation,
+            measure=indicator.measure,
+            rate_places=indicator.rate_places,
         ),
         targets=tuple(target_figure(t) for t in targets),
         actuals=actual_figures,

@@ -128,6 +128,20 @@ def test_rates_print_as_whole_percent_rounded_half_up(actual_value, target_value
     assert format_rate(rate) == printed
 
 
+def test_a_rate_prints_with_the_indicators_places():
+    # 003 I-2(2)①2)i): 251社 (達成率 167.3%) of 150社 (2020～2022年度累計)
+    rate = D(251) * 100 / D(150)
+    assert (format_rate(rate), format_rate(rate, 1)) == ("167%", "167.3%")
+    effect = IndicatorFigures(
+        rules=Rules(target_shape=CUMULATIVE, rate_places=1),
+        targets=(target(CUM, 2022, 150, start_year=2020),),
+        actuals=(actual(CUM, 2022, 251),),
+    )
+    assert of_year(effect, 2022).rate_text == "167.3%"
+    assert of_year(C04, 2020).rate_text == "129%"  # whole percent by default
+    assert of_year(C04, 2023).rate_text == ""
+
+
 def test_half_up_differs_from_pythons_round_at_198_5():
     assert round(D("198.5")) == 198
     assert whole_percent(D("198.5")) == 199

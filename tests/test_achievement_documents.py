@@ -137,6 +137,21 @@ def test_every_rate_printed_in_an_actuals_note_is_reproduced(db):
     assert checked >= 30
 
 
+def test_each_indicator_prints_its_rate_with_the_places_its_source_prints(db):
+    # Indicator.rate_places: 0 (whole percent) unless the source prints decimals. 003 I-2(2)①2)i)
+    # prints 251社 (達成率 167.3%) of 150社; 003 I-2(2)①1)ii)e prints 15,022件 (167%) of 9,000件.
+    checked = 0
+    for actual in Actual.objects.filter(note__contains="達成率").select_related("indicator__kpi__plan"):
+        printed = re.search(r"達成率\s*(\d+(?:\.\d+)?)[%％]", actual.note).group(1) + "%"
+        found = actual.indicator
+        achieved = result(found.kpi.plan.number, found.kpi.code, actual.year, found.code)
+        assert achieved.rate_text == printed, actual.note
+        checked += 1
+    assert checked >= 30
+    assert result(2, "C02", 2022).rate_text == "167.3%"
+    assert result(2, "C07", 2022).rate_text == "167%"
+
+
 def test_the_national_regional_result_of_the_1st_plan_is_about_92_percent(db):
     # 000 §2, §5: 全国計 約92％（136項目／148項目）を達成
     national = ReportedResult.objects.get_by_natural_key(1, "regional_kpis", "national", 2019)

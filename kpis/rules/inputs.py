@@ -1,6 +1,6 @@
 """What an indicator is judged on: its targets and actuals as plain values, and how it is judged.
 
-The string constants equal the choice values in kpis.models (Period, Indicator.TargetShape,
+The string constants equal the choice values in kpis.models (Period, Measure, Indicator.TargetShape,
 Indicator.Direction, Indicator.Aggregation). They are repeated here, not imported, so that the
 rules import without Django being set up.
 """
@@ -26,6 +26,8 @@ NO_TARGET = "none"
 HIGHER, LOWER = "higher", "lower"
 # kpis.models.Indicator.Aggregation
 FLOW, LEVEL = "flow", "level"
+# kpis.models.Measure
+COUNT, PERCENT, QUANTITY = "count", "percent", "quantity"
 
 
 @dataclass(frozen=True)
@@ -51,11 +53,14 @@ class ActualFigure:
 
 @dataclass(frozen=True)
 class Rules:
-    """How an indicator is judged: Indicator.target_shape, direction and aggregation."""
+    """How an indicator is judged and printed: Indicator.target_shape, direction, aggregation, measure
+    and rate_places (the decimals its source prints a rate with: 0 → 129%, 1 → 167.3%)."""
 
     target_shape: str
     direction: str = HIGHER
     aggregation: str = FLOW
+    measure: str = COUNT
+    rate_places: int = 0
 
 
 @dataclass(frozen=True)

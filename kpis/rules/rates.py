@@ -17,9 +17,9 @@ def whole_percent(rate: Decimal) -> int:
     return int(round_percent(rate))
 
 
-def format_rate(rate: Decimal) -> str:
-    """515 of 400 → "129%"."""
-    return f"{whole_percent(rate)}%"
+def format_rate(rate: Decimal, places: int = 0) -> str:
+    """515 of 400 → "129%"; 251 of 150 with one place (Indicator.rate_places) → "167.3%"."""
+    return f"{round_percent(rate, places)}%"
 
 
 def items_rate(achieved: int, total: int) -> Decimal | None:
