@@ -37,6 +37,33 @@ class Status(enum.StrEnum):
 MARKED = (Status.ACHIEVED, Status.PARTLY, Status.NOT_ACHIEVED)
 
 
+class Progress(enum.StrEnum):
+    """進捗: how a period the documents do not judge (yet) stands against a pace. Never a mark.
+
+    未報告 has the value of Status.NOT_REPORTED, so a filter on 未報告 finds both.
+    """
+
+    def __new__(cls, value: str, label: str):
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member
+
+    ON_PACE = "on_pace", "順調"
+    BEHIND = "behind", "遅れ"
+    # Below a goal that sets no interim pace (a share, a level without a baseline): not behind, not there.
+    UNDER_WAY = "under_way", "進行中"
+    NOT_REPORTED = "not_reported", "未報告"
+
+
+def label_of(value: str) -> str:
+    """The printed word of a Status or Progress value: "achieved" → "〇", "on_pace" → "順調"."""
+    for words in (Status, Progress):
+        if value in words._value2member_map_:
+            return words(value).label
+    raise ValueError(f"unknown status: {value!r}")
+
+
 @dataclass(frozen=True)
 class Thresholds:
     """Rates (percent) from which a result is 〇 and △: a plan's achieved_percent and partial_percent."""
