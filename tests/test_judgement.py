@@ -32,6 +32,8 @@ from kpis.rules.inputs import (
     TargetFigure,
 )
 from kpis.rules.judgement import Judgement, Kind, PaceKind, Progress, Status, Thresholds, View, judgement
+from kpis.rules.status import label_of
+from kpis.rules.tally import FinalCount, count
 from kpis.rules.texts import pace_text, target_basis
 
 D = Decimal
@@ -263,3 +265,32 @@ def test_views_refuse_what_they_cannot_mean():
         View.fiscal_half(2022, "h3")
     with pytest.raises(ValueError):
         View.plan_to_date(2022, H2)
+
+
+def test_a_stored_status_prints_its_word_whichever_kind_it_is():
+    assert [
+        label_of(v) for v in ("achieved", "partly", "not_achieved", "on_pace", "behind", "under_way")
+    ] == [
+        "〇",
+        "△",
+        "×",
+        "順調",
+        "遅れ",
+        "進行中",
+    ]
+    assert label_of("not_reported") == "未報告" and Progress.NOT_REPORTED == Status.NOT_REPORTED
+    with pytest.raises(ValueError):
+        label_of("maru")
+
+
+def test_a_tally_counts_final_results_the_documents_way_and_progress_apart():
+    year, autumn = View.fiscal_year(2022), judged(FOUR_A_YEAR, View.fiscal_year(2022), AUTUMN_2022)
+    results = [judged(C04_2, year, AFTER_PLAN_2), judged(C01_2, year, AFTER_PLAN_2), autumn]
+    results.append(judged(figures(NO_TARGET), year, AFTER_PLAN_2))
+    counted = count(results)
+    assert (counted.final.items, counted.final.achieved, counted.final.partly) == (2, 1, 1)
+    assert (counted.progress.items, counted.progress.on_pace) == (1, 1)
+    # 000 §5: 全国計 約92％（136項目／148項目）; 003 I-2(2)②: 114件のうち90件（78.9%）
+    assert FinalCount(items=148, achieved=136).approximate_rate_text == "約92%"
+    assert FinalCount(items=114, achieved=90).rate_text == "78.9%"
+    assert FinalCount().rate is None  # nothing final yet is not 0%
