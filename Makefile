@@ -58,11 +58,17 @@ bench-import: install
 	$(BIN)/python -m benchmarks --import-only
 
 # The load test: gunicorn + a throwaway PostgreSQL, 50 viewers and 10 officers for 60 s on the 100×
-# data (needs the PostgreSQL server binaries: apt-get install postgresql). Writes its BENCHMARKS.md section.
-.PHONY: bench-load
+# data (needs the PostgreSQL server binaries: apt-get install postgresql), then the same on the embedded
+# default, an SQLite file. Writes a BENCHMARKS.md section for each.
+.PHONY: bench-load bench-load-sqlite
 bench-load: install
 	$(VENV)/bin/pip install -q -e '.[bench]'
 	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.load --database sqlite
+
+bench-load-sqlite: install
+	$(VENV)/bin/pip install -q -e '.[bench]'
+	$(BIN)/python -m benchmarks.load --database sqlite
 
 lint: install
 	$(BIN)/ruff check .

@@ -255,7 +255,9 @@ def main(argv: list[str] | None = None) -> int:
         imported = run_import(args, _database_version(connection))
         block = import_block(imported, vendor=connection.vendor, machine=machine, command=command, date=date)
         text = with_import_block(text, connection.vendor, block, previous=previous)
-        output.write_text(load.with_section(text, load.section_in(previous)), encoding="utf-8")
+        for section in load.sections_in(previous or ""):  # the load tests' sections stay
+            text = load.with_section(text, section)
+        output.write_text(text, encoding="utf-8")
         progress(f"wrote {output}")
         from django.db import connections
 

@@ -1,7 +1,9 @@
-"""python -m benchmarks.load [--scale 100] [--viewers 50] [--officers 10] [--seconds 60] [--output BENCHMARKS.md]
+"""python -m benchmarks.load [--database postgresql|sqlite] [--scale 100] [--viewers 50] [--officers 10] [--seconds 60]
 
 A load test of the portal as deployed: gunicorn serving the app with DEBUG off, whitenoise the static
-files, PostgreSQL (a throwaway cluster on 127.0.0.1, unless DATABASE_URL is given). The data is the
+files, PostgreSQL (a throwaway cluster on 127.0.0.1, unless DATABASE_URL is given) or, with
+`--database sqlite`, the embedded default: an SQLite file of its own in a temporary folder, every
+gunicorn process writing to it (IMMEDIATE transactions, WAL, the busy timeout of the settings). The data is the
 synthetic plan of the dashboard benchmark at the chosen scale. Locust (headless, bounded in time, only
 127.0.0.1) runs viewers paging through the block and national dashboards while officers fill, save
 and submit one half-year report after another. Afterwards every report an officer submitted must be
@@ -26,12 +28,16 @@ from pathlib import Path
 PROJECT = Path(__file__).resolve().parent.parent
 PASSWORD = "load"
 VIEWER = "load-viewer"
-SECTION_START = "<!-- load test: start -->"
-SECTION_END = "<!-- load test: end -->"
+# BENCHMARKS.md keeps one section per database.
+SECTIONS = {
+    "postgresql": ("<!-- load test: start -->", "<!-- load test: end -->", "PostgreSQL"),
+    "sqlite": ("<!-- load test (SQLite): start -->", "<!-- load test (SQLite): end -->", "SQLite"),
+}
 
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__.splitlines()[2])
+    parser.add_argument("--database", choices=sorted(SECTIONS), default="postgresql")
     parser.add_argument("--scale", type=int, default=100)
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--officers", type=int, default=10)
@@ -204,12 +210,13 @@ def report_section(args, setup, stats, submitted, stored, database) -> str:
         )
     total = next(row for row in stats if row["Name"] == "Aggregated")
     size = setup["size"]
+    start, end, title = SECTIONS[args.database]
     return "\n".join(
         [
-            SECTION_START,
-            "## Load test (gunicorn + PostgreSQL)",
+            start,
+            f"## Load test (gunicorn + {title})",
             "",
-            f"`python -m benchmarks.load --scale {args.scale} --viewers {args.viewers} --officers {args.officers} "
+            f"`python -m benchmarks.load --database {args.database} --scale {args.scale} --viewers {args.viewers} --officers {args.officers} "
             f"--seconds {args.seconds}` ({database}; gunicorn {args.workers} workers, DEBUG off, whitenoise; "
             f"{os.cpu_count()} cores). Data: the synthetic plan at {args.scale}× "
             f"({size.get('indicators', '?')} indicators, {size.get('actuals', '?')} actuals). "
@@ -225,24 +232,30 @@ def report_section(args, setup, stats, submitted, stored, database) -> str:
             "(PBKDF2, deliberately expensive) for all of them at once shares the cores with the load generator; "
             "it happens once per session. Dashboards are served from the shared cache between submissions "
             "(a submission invalidates only the 速報 pages), so viewers keep their cached pages.",
-            SECTION_END,
+            end,
         ]
     )
 
 
-def section_in(text: str) -> str | None:
-    """The load test's section of BENCHMARKS.md, so that the dashboard benchmark keeps it."""
-    if SECTION_START not in text or SECTION_END not in text:
+def section_in(text: str, database: str = "postgresql") -> str | None:
+    """A load test's section of BENCHMARKS.md, so that the dashboard benchmark keeps it."""
+    start, end, _title = SECTIONS[database]
+    if start not in text or end not in text:
         return None
-    return SECTION_START + text.split(SECTION_START, 1)[1].split(SECTION_END, 1)[0] + SECTION_END
+    return start + text.split(start, 1)[1].split(end, 1)[0] + end
+
+
+def sections_in(text: str) -> list[str]:
+    return [section for database in SECTIONS if (section := section_in(text, database)) is not None]
 
 
 def with_section(text: str, section: str | None) -> str:
     if section is None:
         return text
-    old = section_in(text)
-    if old is not None:
-        return text.replace(old, section)
+    for database in SECTIONS:
+        old = section_in(text, database)
+        if old is not None and section.startswith(SECTIONS[database][0]):
+            return text.replace(old, section)
     return text.rstrip() + "\n\n" + section + "\n"
 
 
@@ -258,7 +271,10 @@ def main(argv=None) -> int:
         folder = Path(folder)
         database_url = os.environ.get("DATABASE_URL")
         database = "PostgreSQL given by DATABASE_URL"
-        if not database_url:
+        if args.database == "sqlite":
+            database_url = f"sqlite:///{folder / 'portal.sqlite3'}"
+            database = "SQLite, one file shared by every gunicorn process"
+        elif not database_url:
             from benchmarks.throwaway_postgres import throwaway_postgres
 
             database_url = stack.enter_context(throwaway_postgres())

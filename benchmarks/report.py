@@ -125,7 +125,7 @@ the milliseconds do. The query count must not change with the scale (the tests i
 `tests/test_dashboard_queries.py` assert it); the time may, since every indicator and figure fetched
 is turned into Python objects, judged and rendered. Every dashboard is timed twice: "uncached", with
 the cache cleared before each request (the first view after a change to the data), and "cached", as
-every later viewer gets it until the data changes again (reports/caching.py). The target is every
+every later viewer gets it until the data changes again (reports/dashboards/caching.py). The target is every
 dashboard within 5× the floor at 100×, judged on the cached views. A page answering 404 is listed, not timed. Timings are never asserted in tests.
 """
 

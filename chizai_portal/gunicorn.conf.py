@@ -50,7 +50,8 @@ preload_app = False
 # Access and error logs to stdout/stderr, for journald, a container runtime or a log collector.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+# The last field is the portal's request id (the X-Request-ID header): the same as in its log lines.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %({x-request-id}o)s'
 
 # Heartbeat files in memory where there is such a folder (containers have a small, slow /tmp).
 if os.path.isdir("/dev/shm"):

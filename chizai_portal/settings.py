@@ -11,13 +11,15 @@ The README's "Configuration" section lists every variable.
 """
 
 import datetime
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from chizai_portal.env import env_bool, env_list, env_str
+from chizai_portal.env import env_addresses, env_bool, env_choice, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -50,6 +52,13 @@ INSTALLED_APPS = [
     # header: see SECURITY.md.
     "axes",
     "csp",
+    # Only for its Japanese messages (an app's locale/ is found when the app is installed).
+    "django_zxcvbn_password_validator",
+    # Two-factor log-in (chizai_portal/second_factor.py): TOTP devices and backup codes, and the pages.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
     "regions",
     "plans",
     "kpis",
@@ -57,15 +66,24 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and its response, carry the request's id (chizai_portal/logs.py).
+    "chizai_portal.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files (compressed, cached for a year under hashed names) straight from each process.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # SQLite: a GET's transaction reads without taking the write lock (chizai_portal/sqlite_reads.py).
+    "chizai_portal.sqlite_reads.DeferredReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether this session's log-in gave a second factor (django-otp), and who must have given one.
+    "django_otp.middleware.OTPMiddleware",
+    "chizai_portal.second_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A race lost on the database's lock answers the "changed meanwhile" page (409), not a 500.
+    "chizai_portal.conflicts.ConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the history tables (django-simple-history).
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -104,11 +122,29 @@ DATABASES = {
 }
 # Every request that writes is one transaction: a failed validation or an error half-way changes nothing.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# SQLite (the embedded default) with several writers: every transaction takes the write lock at BEGIN
+# (IMMEDIATE), so a second writer waits for the first to commit (up to SQLITE_BUSY_TIMEOUT seconds)
+# instead of failing with "database is locked" when it first writes; WAL lets readers go on meanwhile,
+# and a GET's transaction starts DEFERRED, taking no write lock (chizai_portal/sqlite_reads.py).
+# A wait that still runs out is answered with the "changed meanwhile" page (409), never a 500
+# (chizai_portal/conflicts.py).
+SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 20)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": SQLITE_BUSY_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+    }
+    # Tests use a file, not SQLite's in-memory database: connections of other threads (the concurrency
+    # tests, the live server) must wait for each other as the server's do. One file per test process.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"chizai-portal-test-{os.getpid()}.sqlite3")
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared by every process and host that uses the same database: dashboard content is cached here
-# and invalidated by one data version (reports/caching.py). `manage.py createcachetable` makes it.
+# and invalidated by one data version (reports/dashboards/caching.py). `manage.py createcachetable` makes it.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -117,9 +153,10 @@ CACHES = {
     }
 }
 
-# Passwords are the only factor: at least 15 characters (NIST SP 800-63B-4 for single-factor
-# passwords), no composition rules, none of the common or all-digit ones, nothing like the user's name.
-# The messages are Django's own Japanese ones. Applied wherever a password is set through a form (the
+# Passwords: at least 15 characters (NIST SP 800-63B-4 for passwords used alone, as for the roles that
+# need no second factor), no composition rules, none of the common, all-digit or easily guessed ones
+# (zxcvbn), nothing like the user's name.
+# The messages are Japanese (Django's own and the zxcvbn validator's). Applied wherever a password is set through a form (the
 # admin, createsuperuser, changepassword).
 PASSWORD_MIN_LENGTH = 15
 AUTH_PASSWORD_VALIDATORS = [
@@ -130,7 +167,12 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # How long an attacker would need to guess it (zxcvbn: repeats, keyboard rows, words, dates, the
+    # user's own names), beside the length: `passwordpassword` is long enough and still refused.
+    {"NAME": "django_zxcvbn_password_validator.ZxcvbnPasswordValidator"},
 ]
+# zxcvbn's score, 0–4: 3 is "not guessable without a copy of the password database".
+PASSWORD_MINIMAL_STRENGTH = 3
 
 
 def _proxy_count(raw: str) -> int:
@@ -167,6 +209,23 @@ AXES_PERMALOCK_MESSAGE = AXES_COOLOFF_MESSAGE
 # X-Forwarded-For, the address the outermost of them saw (entries a client wrote itself are ignored).
 REVERSE_PROXY_COUNT = _proxy_count(env_str("REVERSE_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "chizai_portal.login_security.client_ip"
+
+# Two-factor log-in (chizai_portal/second_factor.py, SECURITY.md): required for administrators, central
+# staff and bureau staff whenever DEBUG is off (TWO_FACTOR_REQUIRED=true also asks for it with DEBUG on,
+# for a try-out), and for prefecture officers too with TWO_FACTOR_FOR_OFFICERS=true.
+TWO_FACTOR_REQUIRED = not DEBUG or env_bool("TWO_FACTOR_REQUIRED", False)
+TWO_FACTOR_FOR_OFFICERS = env_bool("TWO_FACTOR_FOR_OFFICERS", False)
+# The authenticator app shows the portal's name beside the account.
+OTP_TOTP_ISSUER = "知財KPIポータル"
+# The admin never shows a device's secret or its QR code: only its owner enrols it.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Codes are asked at every log-in: no "remember this browser" cookie.
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None
+# Ten minutes between the password and the code; then the log-in starts again.
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+# The admin keeps its own log-in page (throttled by django-axes like the portal's); whoever needs a second
+# factor and signed in there reaches nothing until giving it (SecondFactorRequiredMiddleware).
+TWO_FACTOR_PATCH_ADMIN = False
 
 # A session ends when the browser closes, and in any case 8 hours after the log-in (a working day): the
 # session is stored once at log-in and nothing in the portal writes to it afterwards, so the expiry is
@@ -235,6 +294,8 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_str("EMAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "chizai-portal@localhost")
+# The sender of the error mails to ADMINS.
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # The portal's address in e-mails (reminders link to the report page).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
@@ -298,3 +359,41 @@ CONTENT_SECURITY_POLICY = {
 
 # History records keep the whole reason (a return comment or a revision's reason can be long).
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# --- logging --------------------------------------------------------------------------------------
+# One JSON line per event on stderr (beside gunicorn's error log), with the request's id, method, path
+# and user id, and a server error's traceback inside its line; never passwords, session ids, cookies or
+# form values (chizai_portal/logs.py). LOG_LEVEL: DEBUG, INFO (default), WARNING, ERROR. With DEBUG
+# off, server errors are also mailed to ADMINS ("Name <address>, address", comma-separated) when set.
+LOG_LEVEL = env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"), "INFO")
+ADMINS = env_addresses("ADMINS")
+DEFAULT_EXCEPTION_REPORTER_FILTER = "chizai_portal.logs.PortalExceptionReporterFilter"
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {"json_line": {"()": "chizai_portal.logs.JsonLineFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json_line",
+            "level": LOG_LEVEL,
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "include_html": False,
+        },
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own: request errors (4xx warnings, 5xx errors with the traceback), security events
+        "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "django.request": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        "django.security": {"handlers": ["console", "mail_admins"], "level": LOG_LEVEL, "propagate": False},
+        # every SQL statement at DEBUG would carry the values typed into forms
+        "django.db.backends": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,5 +1,5 @@
 """Writing CSV and XLSX files that are safe to open in a spreadsheet: the KPI, target and actual files,
-and, through reports/exports.py and reports/pack_workbook.py, every table the portal exports.
+and, through reports/display/exports.py and reports/meetings/workbook.py, every table the portal exports.
 
 Every cell goes through `escape_formula`, the one place that decides what a spreadsheet could run: a
 text cell starting with =, +, -, @, tab or carriage return gets a leading apostrophe, in CSV and in

@@ -25,8 +25,7 @@ from import_export.results import Error, Result, RowResult
 from kpis.bulk_history import create_with_history, update_with_history
 from kpis.cells import cell_text, region_code_text
 from kpis.import_files import cycle_collection_paused
-from kpis.models import Indicator
-from kpis.resources import (
+from kpis.import_keys import (
     KeyIndex,
     change_reason_for,
     plan_number,
@@ -36,6 +35,8 @@ from kpis.resources import (
     same_text,
     save_or_explain,
 )
+from kpis.models import Indicator
+from kpis.signals import copy_measure, figures_written
 from kpis.values import value_problem
 
 logger = logging.getLogger(__name__)
@@ -178,8 +179,6 @@ class FigureFile:
         self.seen[key] = line
         if problems:
             return None
-        # What the pre_save signal would copy: bulk writes send no signals.
-        values["measure"] = indicator.measure
         existing = self.existing.get(key)
         changed = ()
         if existing is not None:
@@ -302,11 +301,7 @@ class FigureWriter:
         self.when = timezone.now()
 
     def write(self, rows: list[FigureRow], result: Result) -> None:
-        from reports.dashboards.caching import bump_data_version  # reports imports kpis: not at load time
-
-        created = [
-            (row, self.model(indicator=row.indicator, **row.values)) for row in rows if row.existing is None
-        ]
+        created = [(row, self.new_figure(row)) for row in rows if row.existing is None]
         updated = [(row, self.updated(row)) for row in rows if row.existing is not None and row.changed]
         if not (created or updated):
             return
@@ -323,8 +318,12 @@ class FigureWriter:
         for row, figure in [*created, *updated]:
             row.result.instance = figure
             row.result.object_id = figure.pk
-        # Bulk writes send no post_save: the dashboards' cache is told here.
-        bump_data_version()
+        figures_written.send(sender=self.model)
+
+    def new_figure(self, row: FigureRow):
+        figure = self.model(indicator=row.indicator, **row.values)
+        copy_measure(figure)  # what pre_save does for a single save
+        return figure
 
     def updated(self, row: FigureRow):
         figure = row.existing

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kpis.history import user_reference
+from plans.fiscal import HALF_LABELS
 from plans.models import Plan
 from regions.models import Region
 
@@ -19,8 +20,8 @@ from regions.models import Region
 class Period(models.TextChoices):
     """What a figure's `year` means."""
 
-    H1 = "h1", _("上期")
-    H2 = "h2", _("下期")
+    H1 = "h1", HALF_LABELS["h1"]
+    H2 = "h2", HALF_LABELS["h2"]
     FISCAL_YEAR = "fy", _("年度")
     CALENDAR_YEAR = "cy", _("年")
     CUMULATIVE = "cum", _("累計")

@@ -1,7 +1,17 @@
-from django.db.models.signals import post_save, pre_save
-from django.dispatch import receiver
+"""What kpis sends and listens to.
 
-from kpis.models import Actual, Indicator, Target
+Bulk writes (imports) send no post_save: they send `figures_written` instead, so that the apps above
+this one (the dashboards' cache) hear of every change to figures without kpis knowing them.
+"""
+
+from django.db.models.signals import post_save, pre_save
+from django.dispatch import Signal, receiver
+
+from kpis.models import Actual, Indicator, Kpi, Target
+from plans.loading import plan_data_loaded, record_loaded_state
+
+# Sent after targets or actuals were written in bulk (no post_save was sent for them).
+figures_written = Signal()
 
 
 def copy_measure(figure) -> None:
@@ -29,3 +39,9 @@ def indicator_measure_change_reaches_figures(sender, instance, created, **kwargs
     Actual.objects.filter(indicator_id=instance.pk).exclude(measure=instance.measure).update(
         measure=instance.measure
     )
+
+
+@receiver(plan_data_loaded)
+def record_loaded_kpis(sender, **kwargs):
+    for model in (Kpi, Indicator, Target, Actual):
+        record_loaded_state(model)

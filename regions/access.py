@@ -11,6 +11,7 @@ review and the submission board are scoped.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from regions import roles
@@ -183,3 +184,18 @@ def may_manage_meetings_of(user, block) -> bool:
 def may_create_meetings(user) -> bool:
     access = access_of(user)
     return access.is_central or access.is_bureau
+
+
+# --- log-in --------------------------------------------------------------------------------------
+
+
+def needs_second_factor(user) -> bool:
+    """Administrators, central staff and bureau staff must log in with a second factor whenever
+    settings.TWO_FACTOR_REQUIRED (DEBUG off), officers too with settings.TWO_FACTOR_FOR_OFFICERS;
+    viewers never (they read what every signed-in user reads)."""
+    if not settings.TWO_FACTOR_REQUIRED:
+        return False
+    role = access_of(user)
+    if role.role in (ADMIN, roles.CENTRAL_STAFF, roles.BUREAU_STAFF):
+        return True
+    return role.role == roles.PREFECTURE_OFFICER and settings.TWO_FACTOR_FOR_OFFICERS

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
+from django_otp import devices_for_user
 
 from regions.models import Affiliation, Block, Region
 from regions.roles import ROLE_LABELS
@@ -70,6 +71,33 @@ class PortalUserAdmin(UserAdmin):
             (name, {**options, "fields": [f for f in options["fields"] if f not in self.ADMIN_ONLY_FIELDS]})
             for name, options in fieldsets
         ]
+
+    actions = ["reset_second_factor"]
+
+    @admin.action(
+        description=_("二段階認証をリセットする（認証アプリの登録とバックアップコードを削除）"),
+        permissions=["reset_second_factor"],
+    )
+    def reset_second_factor(self, request, queryset):
+        """For a user who lost both the phone and the backup codes: the devices are deleted, and the
+        user enrols again at the next log-in (required roles cannot open anything else until then)."""
+        users = list(queryset)
+        deleted = 0
+        for user in users:
+            for device in devices_for_user(user, confirmed=None):
+                device.delete()
+                deleted += 1
+        self.message_user(
+            request,
+            _(
+                "%(users)d人の二段階認証をリセットしました（削除した登録: %(devices)d件）。次回のログインで登録し直します。"
+            )
+            % {"users": len(users), "devices": deleted},
+        )
+
+    def has_reset_second_factor_permission(self, request) -> bool:
+        # administrators only: central staff manage roles, not another person's log-in
+        return request.user.is_superuser
 
     @admin.display(description=_("役割"))
     def role_names(self, user):

@@ -138,5 +138,5 @@ class LiaisonMeetingAdmin(VersionedAdmin):
     list_filter = ["block", "fiscal_year"]
     list_select_related = ["block"]
     search_fields = ["title", "minutes", "decisions", "agenda"]
-    # the pack's moment is set by the portal's form (reports/meetings.py cut_off), shown here only
+    # the pack's moment is set by the portal's form (reports/meetings/rules.py cut_off), shown here only
     readonly_fields = ["version", "as_of", "created_at", "created_by", "updated_by"]

@@ -7,31 +7,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("報告")
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
+        from reports import signals
 
-        from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
-        from plans.models import BasicPolicy, Designation, Measure, Plan, ReportedResult
-        from regions.models import Block, Region
-        from reports.dashboards.caching import bump_data_version
-
-        for model in (
-            Actual,
-            Target,
-            Indicator,
-            Kpi,
-            IndustrialVision,
-            Plan,
-            BasicPolicy,
-            Measure,
-            ReportedResult,
-            Designation,
-            Block,
-            Region,
-            Revision,
-        ):
-            post_save.connect(
-                bump_data_version, sender=model, dispatch_uid=f"dashboard-version-save-{model.__name__}"
-            )
-            post_delete.connect(
-                bump_data_version, sender=model, dispatch_uid=f"dashboard-version-delete-{model.__name__}"
-            )
+        signals.connect(self)

@@ -1,5 +1,5 @@
 """Case studies (成果事例): who sees drafts and published ones, search and filters, drafting, publishing,
-locking and history — through reports/case_studies.py and the pages, with the demo users."""
+locking and history — through reports/case_studies/rules.py and the pages, with the demo users."""
 
 import datetime
 import re

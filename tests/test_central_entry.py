@@ -25,11 +25,11 @@ from reports.central.entry import (
     CentralEntryError,
     StaleEntry,
     confirm,
-    entry_rows,
     save_drafts,
 )
+from reports.central.reading import entry_rows
 from reports.dashboards.selectors import current_plan
-from reports.dashboards.views.national import indicator_title
+from reports.display.labels import indicator_title
 from reports.models import CentralEntry
 
 # 2nd plan: C01 ハンズオン支援社数 (250社/年度; FY2022 actual 277社), C09 知財活動を実践している中小

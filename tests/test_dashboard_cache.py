@@ -4,10 +4,15 @@ the data is on the next page view."""
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.db import connection, transaction
 
 from kpis.models import Actual
 from regions.demo import create_demo_users
+from reports.dashboards.caching import data_version
+from reports.dashboards.versions import DataVersion, ensure_versions
 
 URL = "/dashboard/2/"
 
@@ -68,16 +73,20 @@ def test_a_committed_change_to_a_figure_shows_on_the_next_view(
     assert ">300<" in page and "120%" in page  # 300 ÷ 250
 
 
-def test_an_uncommitted_change_does_not_change_the_version(client, users):
+def test_a_rolled_back_change_leaves_the_version_and_the_cached_page(client, users):
     page_as(client, users["demo-viewer"])
+    before = data_version()
     actual = Actual.objects.get(indicator__kpi__plan__number=2, indicator__kpi__code="C01", year=2020)
-    actual.value = 300
-    actual.save()  # inside the test's transaction: never committed, so the cached page stands
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actual.value = 300
+        actual.save()
+        assert data_version() == before + 1  # raised inside the writer's transaction...
+        raise RuntimeError
+    assert data_version() == before  # ...and undone with it
     assert ">267<" in page_as(client, users["demo-viewer"])
 
 
 def test_exports_are_computed_every_time_not_served_from_the_page_cache(client, users):
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(users["demo-viewer"])
@@ -93,8 +102,6 @@ def test_exports_are_computed_every_time_not_served_from_the_page_cache(client, 
 
 
 def test_many_changes_in_one_transaction_bump_the_version_once(db, django_capture_on_commit_callbacks):
-    from reports.dashboards.caching import data_version
-
     before = data_version()
     actuals = Actual.objects.filter(indicator__kpi__plan__number=2, indicator__kpi__code__startswith="C")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -128,3 +135,52 @@ def test_a_draft_leaves_the_dashboards_cached_and_a_submission_refreshes_them(
     # a submitted report is 速報 for those who ask for it: only those pages are recomputed, the
     # approved pages every viewer reads stay cached
     assert (caching.data_version(), caching.submissions_version()) == (before[0], before[1] + 1)
+
+
+# --- the versions cannot go back ------------------------------------------------------------------
+# The database cache culls a third of its rows in key order once it holds MAX_ENTRIES
+# (settings.CACHES): anything kept there can vanish. The versions are kept in a table of their own.
+
+
+def cached_keys(prefix: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM portal_cache WHERE cache_key LIKE %s", [f":1:{prefix}%"])
+        return cursor.fetchone()[0]
+
+
+def test_a_cache_filled_past_its_limit_never_serves_an_old_page(client, users):
+    assert ">267<" in page_as(client, users["demo-viewer"])  # cached under the first version
+    actual = Actual.objects.get(indicator__kpi__plan__number=2, indicator__kpi__code="C01", year=2020)
+    actual.value = 300
+    actual.save()
+    version = data_version()
+    assert ">300<" in page_as(client, users["demo-viewer"])
+
+    limit = settings.CACHES["default"]["OPTIONS"]["MAX_ENTRIES"]
+    cache.set_many({f"filler-{number:05d}": number for number in range(limit + 200)})
+
+    assert cached_keys("filler-") < limit + 200  # the cache did cull
+    assert data_version() == version
+    page = page_as(client, users["demo-viewer"])
+    assert ">300<" in page and ">267<" not in page
+
+
+def test_versions_made_again_never_match_a_page_cached_before(client, users):
+    DataVersion.objects.update(number=1)
+    page_as(client, users["demo-viewer"])  # cached under version 1
+    actual = Actual.objects.get(indicator__kpi__plan__number=2, indicator__kpi__code="C01", year=2020)
+    Actual.objects.filter(pk=actual.pk).update(value=300)  # no signal: the version stays
+    assert ">267<" in page_as(client, users["demo-viewer"])  # the cached page, as expected
+
+    DataVersion.objects.all().delete()  # as an emptied database would
+    ensure_versions()  # made again by post_migrate, numbered 1 like the rows before
+
+    assert data_version() == 1
+    assert ">300<" in page_as(client, users["demo-viewer"])  # a new generation: recomputed
+
+
+def test_without_its_version_row_a_page_is_computed_and_not_kept(client, users):
+    DataVersion.objects.all().delete()
+    before = cached_keys("dashboard:")
+    assert ">267<" in page_as(client, users["demo-viewer"])
+    assert cached_keys("dashboard:") == before

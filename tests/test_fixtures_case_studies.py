@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from plans.management.commands.load_plan_data import LOADED_REASON
+from plans.loading import LOADED_REASON
 from reports.case_studies.rules import figure_rows, for_detail, parse_step_date
 from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep, CaseStudyTheme
 

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from kpis.models import Actual, Indicator, Kpi, Target
-from plans.management.commands.load_plan_data import LOADED_REASON
+from plans.loading import LOADED_REASON
 from plans.models import Designation, Plan
 from regions.models import Region
 

@@ -39,9 +39,10 @@ def indicators():
 
 
 def setup_committed() -> None:
-    """The test's transaction never commits, so the dashboard version bump the setup registered is
-    still pending, and reports.caching registers no second one while one is pending. Run and drop
-    it, as a commit of the setup would have."""
+    """The test's transaction never commits, so the marker of the dashboard version raised by the setup
+    is still registered, and no later change of the same transaction raises the version again
+    (reports/dashboards/versions.py). Run and drop it, as a commit of the setup would have: each import
+    then raises the version once (one UPDATE), as in its own transaction."""
     pending = list(connection.run_on_commit)
     connection.run_on_commit.clear()
     for _savepoints, callback, _robust in pending:
@@ -75,6 +76,7 @@ def is_insert(sql: str) -> bool:
 def test_an_import_of_2000_actuals_runs_the_same_queries_as_one_of_200_but_for_batched_inserts(indicators):
     small = statements_of(actuals_file(indicators, 200), dry_run=False)
     Actual.objects.filter(indicator__in=indicators).delete()
+    setup_committed()  # each import in a transaction of its own: each raises the data version once
     large = statements_of(actuals_file(indicators, 2_000), dry_run=False)
 
     assert Actual.objects.filter(indicator__in=indicators).count() == 2_000

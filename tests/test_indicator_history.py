@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from kpis.models import Actual, Indicator, Kpi, Revision, Target
 from kpis.revisions import revise_kpi_text, revise_target
-from plans.management.commands.load_plan_data import LOADED_REASON
+from plans.loading import LOADED_REASON
 from regions.demo import create_demo_users
 from regions.models import Region
 from reports.progress import workflow

@@ -1,6 +1,6 @@
 """A submission or an approval that fails half-way leaves the database as it was.
 
-Each workflow step is one transaction (reports/workflow.py) and each request another
+Each workflow step is one transaction (reports/progress/workflow.py) and each request another
 (ATOMIC_REQUESTS). Here the failure comes after some rows — report lines, published actuals — and
 their history records have been written: the Nth save of a model raises, either in Python or because
 the database refuses a statement. Afterwards the report's state and version, its lines, the actuals,

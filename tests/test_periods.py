@@ -1,11 +1,13 @@
 """/progress/periods/: central staff open reporting periods and close or reopen them."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from kpis.models import Actual
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Region
@@ -171,6 +173,54 @@ def test_a_closed_period_refuses_submissions(client, users, period):
     with pytest.raises(workflow.WorkflowError, match="受付を終了"):
         workflow.submit(users["demo-pref-14"], report, version=report.version)
     assert ProgressReport.objects.get(pk=report.pk).state == "draft"
+
+
+# Closing stops submissions and corrections; the review of what was submitted goes on, so that a
+# report submitted before the deadline (or late) is still approved or returned (workflow.approve).
+
+
+def submitted_kanagawa(users, period) -> ProgressReport:
+    report = workflow.report_of(period, Region.objects.get(code="14"))
+    values = {entry.indicator_id: workflow.EntryInput(value=Decimal(2)) for entry in report.entries.all()}
+    return workflow.submit(users["demo-pref-14"], report, version=report.version, inputs=values)
+
+
+def test_the_closing_message_says_what_closing_means(client, users, period):
+    response = login(client, users, "demo-jpo").post(
+        reverse("reports:period_lock", args=[period.pk]), {"locked": "1"}, follow=True
+    )
+    page = response.content.decode()
+    assert "以後は提出・修正できません" in page
+    assert "提出済みの報告の承認・差戻しは引き続きできます" in page
+
+
+def test_a_report_submitted_before_closing_is_approved_after_it_and_published(client, users, period):
+    report = submitted_kanagawa(users, period)
+    workflow.set_period_locked(users["demo-jpo"], period, True)
+
+    response = login(client, users, "demo-bureau-kanto").post(
+        "/progress/14/2022/h1/review/", {"action": "approve", "version": str(report.version)}
+    )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "approved"
+    published = Actual.objects.filter(indicator__kpi__region__code="14", period="h1", year=2022)
+    assert set(published.values_list("value", flat=True)) == {Decimal(2)}
+
+
+def test_a_report_returned_after_closing_cannot_be_corrected_until_the_period_reopens(client, users, period):
+    report = submitted_kanagawa(users, period)
+    workflow.set_period_locked(users["demo-jpo"], period, True)
+    workflow.return_report(users["demo-bureau-kanto"], report, version=report.version, comment="数値の確認を")
+
+    with pytest.raises(workflow.WorkflowError, match="受付を終了"):
+        workflow.save_draft(users["demo-pref-14"], report, version=report.version, inputs={})
+    report.refresh_from_db()
+
+    workflow.set_period_locked(users["demo-jpo"], period, False)
+    workflow.submit(users["demo-pref-14"], report, version=report.version)
+    assert ProgressReport.objects.get(pk=report.pk).state == "submitted"
 
 
 @pytest.mark.parametrize("value", ["", "yes", "2"])

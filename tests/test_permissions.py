@@ -74,6 +74,18 @@ RULES = {
     "home": Rule(get=same(302, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False),
     "login": Rule(get=same(200, list(ROLES)), post=same(200, list(ROLES)), sends_anonymous_to_login=False),
     "logout": Rule(get=same(405, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False),
+    # two-factor log-in (tests/test_two_factor.py): anyone signed in enrols and sees their own settings;
+    # the pages that show or change an enrolled device need a log-in with the second factor, so a
+    # session without one is sent to log in (302) — here nobody has one
+    "two_factor:setup": Rule(get=same(200, SIGNED_IN), post=same(400, SIGNED_IN)),
+    "two_factor:qr": Rule(get=same(404, SIGNED_IN), post=same(405, SIGNED_IN)),
+    "two_factor:setup_complete": Rule(get=same(302, SIGNED_IN), post=same(302, SIGNED_IN)),
+    "two_factor:backup_tokens": Rule(get=same(302, SIGNED_IN), post=same(302, SIGNED_IN)),
+    "two_factor:profile": Rule(get=same(200, SIGNED_IN), post=same(405, SIGNED_IN)),
+    # without a second factor given, to the top page (django-two-factor-auth's own redirect)
+    "two_factor:disable": Rule(
+        get=same(302, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False
+    ),
     "reports:current": Rule(get=same(302, SIGNED_IN), post=same(405, SIGNED_IN)),
     "reports:compare": EVERYONE_READS,
     "reports:national": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 2}),

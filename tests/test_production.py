@@ -287,6 +287,36 @@ def test_pages_need_a_log_in(server):
     assert headers["Location"].startswith("/accounts/login/?next=")
 
 
+def post(opener, url: str, fields: dict) -> tuple[int, bytes]:
+    try:
+        response = opener.open(
+            urllib.request.Request(url, data=urllib.parse.urlencode(fields).encode()), timeout=10
+        )
+    except urllib.error.HTTPError as error:
+        response = error
+    return response.status, response.read()
+
+
+def enrol_an_authenticator(base: str, opener) -> None:
+    """The enrolment as a person does it: start, read the key as the app would, confirm its code."""
+    from base64 import b32decode
+
+    from django_otp.oath import totp
+
+    setup = f"{base}/accounts/two-factor/setup/"
+    _status, _headers, body = fetch(setup, opener=opener)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode("utf-8")).group(1)
+    _status, body = post(opener, setup, {"csrfmiddlewaretoken": token, "setup_view-current_step": "welcome"})
+    secret = re.search(r"<code>([A-Z2-7]+)</code>", body.decode("utf-8")).group(1)
+    code = f"{totp(b32decode(secret)):06d}"
+    status, _body = post(
+        opener,
+        setup,
+        {"csrfmiddlewaretoken": token, "setup_view-current_step": "generator", "generator-token": code},
+    )
+    assert status == 302
+
+
 def test_a_user_logs_in_and_reads_a_dashboard_drawn_with_the_served_plotly(server):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirects)
@@ -303,6 +333,10 @@ def test_a_user_logs_in_and_reads_a_dashboard_drawn_with_the_served_plotly(serve
     assert response.status == 302, response.read().decode("utf-8", "replace")
     session = next(cookie for cookie in jar if cookie.name == "sessionid")
     assert session.has_nonstandard_attr("HttpOnly")
+    # DEBUG is off: an administrator enrols a second factor before anything else opens
+    status, headers, _body = fetch(f"{server['base']}/dashboard/2/", opener=opener)
+    assert (status, headers["Location"]) == (302, "/accounts/two-factor/setup/")
+    enrol_an_authenticator(server["base"], opener)
 
     status, _headers, body = fetch(f"{server['base']}/dashboard/2/", opener=opener)
 

@@ -63,6 +63,8 @@ EXPORTS = (
 )
 # sign-ins and log-in attempts are not part of the data (reports/management/backup.py)
 NOT_BACKED_UP = {"sessions", "axes"}
+# The dashboards' data versions belong to the running service: `migrate` makes them, a new generation.
+NOT_BACKED_UP_MODELS = {"reports.DataVersion"}
 
 
 # --- the work done before the backup -----------------------------------------------------------------
@@ -156,6 +158,8 @@ def every_row() -> dict[str, list[tuple]]:
     rows = {}
     for model in apps.get_models(include_auto_created=True):
         if model._meta.app_label in NOT_BACKED_UP or model._meta.proxy:
+            continue
+        if model._meta.label in NOT_BACKED_UP_MODELS:
             continue
         fields = [field.attname for field in model._meta.concrete_fields]
         if model._meta.auto_created:

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from kpis.figures import achievement_of, thresholds_of, with_figures
 from kpis.models import Actual, Indicator, Kpi, Revision, Target
 from kpis.revisions import RevisionError, revise_kpi_text, revise_target
-from plans.management.commands.load_plan_data import LOADED_REASON
+from plans.loading import LOADED_REASON
 from regions import roles
 from regions.demo import create_demo_users
 from regions.models import Affiliation, Block

@@ -290,6 +290,30 @@ def test_a_password_like_the_users_name_is_refused(users):
     assert any("似すぎています" in message for message in refusals("demo-bureau-kanto", user))
 
 
+@pytest.mark.parametrize(
+    "password",
+    [
+        "passwordpassword",  # 16 characters, not on Django's common list
+        "qwertyuiopasdfgh",  # a keyboard row
+        "aaaaaaaaaaaaaaaaaaaa",  # one key held down
+        "password12345678",  # a word and a sequence
+        "abcdefghijklmnop",  # the alphabet
+    ],
+)
+def test_a_long_but_easily_guessed_password_is_refused_in_japanese(password):
+    messages = refusals(password)
+
+    assert messages, password
+    assert any(message.startswith("パスワードが推測しやすすぎます") for message in messages), messages
+
+
+def test_a_password_like_the_users_own_name_is_refused_by_the_strength_estimate_too(users):
+    user = User.objects.get(username="demo-bureau-kanto")
+    user.first_name = "関東経済産業局"
+
+    assert refusals("demo-bureau-kanto-2024", user)
+
+
 def test_a_long_passphrase_is_accepted_without_composition_rules():
     assert refusals("はるのうみ ひねもすのたり のたりかな") == []
     assert refusals("correct horse battery staple") == []

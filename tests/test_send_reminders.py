@@ -1,4 +1,4 @@
-"""`manage.py send_reminders` and the decisions behind it (reports/reminders.py)."""
+"""`manage.py send_reminders` and the decisions behind it (reports/progress/reminders.py)."""
 
 import datetime
 import io

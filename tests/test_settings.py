@@ -182,3 +182,62 @@ def test_it_rejects_an_https_value_it_cannot_read():
     result = run_settings({"DEBUG": "false", "SECRET_KEY": "k" * 50, "PORTAL_HTTPS": "sometimes"})
     assert result.returncode != 0
     assert "PORTAL_HTTPS must be true or false" in result.stderr
+
+
+def settings_values(env: dict, *names: str) -> list:
+    """The named settings as a fresh interpreter reads them with exactly these variables."""
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DEBUG",
+            "SECRET_KEY",
+            "ADMINS",
+            "LOG_LEVEL",
+            "TWO_FACTOR_REQUIRED",
+            "TWO_FACTOR_FOR_OFFICERS",
+        }
+    }
+    code = (
+        "import json, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chizai_portal.settings'); "
+        "from django.conf import settings; "
+        f"print(json.dumps([getattr(settings, name) for name in {list(names)!r}]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**clean, **env},
+        cwd=django_settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.splitlines()[-1])
+
+
+def test_two_factor_is_required_whenever_debug_is_off():
+    production = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "kpi.example.go.jp"}
+    assert settings_values(production, "TWO_FACTOR_REQUIRED") == [True]
+    assert settings_values({**production, "TWO_FACTOR_REQUIRED": "false"}, "TWO_FACTOR_REQUIRED") == [True]
+    assert settings_values({"DEBUG": "true"}, "TWO_FACTOR_REQUIRED", "TWO_FACTOR_FOR_OFFICERS") == [
+        False,
+        False,
+    ]
+    assert settings_values(
+        {"DEBUG": "true", "TWO_FACTOR_FOR_OFFICERS": "true"}, "TWO_FACTOR_FOR_OFFICERS"
+    ) == [True]
+
+
+def test_admins_and_the_log_level_come_from_the_environment():
+    env = {"ADMINS": "運用 担当 <ops@example.go.jp>, kpi@example.go.jp", "LOG_LEVEL": "warning"}
+    assert settings_values(env, "ADMINS", "LOG_LEVEL") == [
+        [["運用 担当", "ops@example.go.jp"], ["", "kpi@example.go.jp"]],
+        "WARNING",
+    ]
+
+
+def test_nonsense_in_admins_or_the_log_level_stops_the_portal_from_starting():
+    for env in ({"ADMINS": "not an address"}, {"LOG_LEVEL": "LOUD"}):
+        result = run_settings(env)
+        assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr, env

@@ -1,4 +1,4 @@
-"""The half-year progress workflow's rules, called directly (reports/workflow.py)."""
+"""The half-year progress workflow's rules, called directly (reports/progress/workflow.py)."""
 
 import datetime
 from decimal import Decimal

@@ -7,32 +7,36 @@
 - publish: publish a draft (bureau of the block, central staff) or set a published one back to
   draft with a reason (central staff).
 
-The rules live in reports/case_studies.py. A draft outside the user's scope does not exist (404); an
+The rules live in reports/case_studies/rules.py. A draft outside the user's scope does not exist (404); an
 action the role may not take on a case study the user may see is forbidden (403).
 """
 
-from dataclasses import dataclass, field
-
-import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from kpis.models import Kpi
 from plans.fiscal import fiscal_year_label
 from plans.models import Plan
-from regions.models import Block, Region
+from regions.models import Region
+from reports.audit import CONFLICT, WorkflowError
 from reports.case_studies import rules
-from reports.dashboards.views.indicator import target_label
-from reports.display.formatting import display_number
+from reports.case_studies.pages import (
+    FIELD_LABELS,
+    CaseStudyFilter,
+    error_list,
+    figure_views,
+    form_figure_rows,
+    form_step_rows,
+    form_values,
+    parts,
+)
 from reports.models import CaseStudy, CaseStudyTheme
-from reports.progress.views.report import CONFLICT, posted_version
-from reports.progress.workflow import WorkflowError
+from reports.posted import posted_list, posted_version
 
 PAGE_SIZE = 30
 EMPTY_STEP_ROWS = 3
@@ -43,72 +47,9 @@ SUCCESS = {
     "publish": "成果事例を公開しました。すべての利用者が閲覧できます。",
     "unpublish": "成果事例を作成中に戻しました。再び公開されるまで、地域の外からは見えません。",
 }
-FIELD_LABELS = {
-    "plan": "行動計画",
-    "region": "地域",
-    "title": "題名",
-    "subtitle": "副題",
-    "kpi": "対象の地域KPI",
-    "kpi_text": "KPI（事例の記載）",
-    "outcomes": "成果（アウトカム）",
-    "stage": "知財活用ステージ",
-    "themes": "テーマ",
-    "steps": "支援の取組",
-    "figures": "実績",
-    "reason": "作成中に戻す理由",
-}
-PART_LABELS = {
-    "date_label": "時期",
-    "text": "内容",
-    "indicator": "指標",
-    "fiscal_year": "年度",
-    "label": "見出し",
-}
 
 
 # --- the library ----------------------------------------------------------------------------------
-
-
-class CaseStudyFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("キーワード（スペース区切りですべてを含む）"), method="filter_text")
-    plan = django_filters.ModelChoiceFilter(
-        label=_("行動計画"), queryset=Plan.objects.all(), to_field_name="number", empty_label=_("すべて")
-    )
-    block = django_filters.ModelChoiceFilter(
-        label=_("ブロック"),
-        field_name="region__block",
-        queryset=Block.objects.all(),
-        to_field_name="code",
-        empty_label=_("すべて"),
-    )
-    region = django_filters.ModelChoiceFilter(
-        label=_("地域"), queryset=Region.objects.all(), to_field_name="code", empty_label=_("すべて")
-    )
-    theme = django_filters.ModelChoiceFilter(
-        label=_("テーマ"),
-        field_name="themes",
-        queryset=CaseStudyTheme.objects.all(),
-        to_field_name="code",
-        empty_label=_("すべて"),
-    )
-    stage = django_filters.ChoiceFilter(
-        label=_("知財活用ステージ"), choices=Kpi.Stage.choices, empty_label=_("すべて")
-    )
-    state = django_filters.ChoiceFilter(
-        label=_("状態"), choices=CaseStudy.State.choices, empty_label=_("すべて")
-    )
-
-    class Meta:
-        model = CaseStudy
-        fields = []
-
-    def __init__(self, *args, drafts: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not drafts:
-            del self.filters["state"]  # only those who may see some drafts choose between the states
-
-    def filter_text(self, queryset, name, value):
-        return rules.search(queryset, value)
 
 
 @login_required
@@ -142,40 +83,6 @@ def library(request):
 def scoped(user, pk: int) -> CaseStudy:
     """The case study with all the page needs, or 404 when the user may not see it."""
     return get_object_or_404(rules.for_detail(rules.visible_case_studies(user)), pk=pk)
-
-
-@dataclass(frozen=True)
-class FigureView:
-    label: str
-    indicator_name: str
-    period: str
-    actual: str
-    target: str
-    rate: str
-    status: str
-    remark: str
-    indicator_id: int
-
-
-def figure_views(case: CaseStudy) -> list[FigureView]:
-    views = []
-    for row in rules.figure_rows(case):
-        unit = row.indicator.unit
-        target = row.target
-        views.append(
-            FigureView(
-                label=row.label,
-                indicator_name=row.indicator.name,
-                period=row.period_label,
-                actual="—" if row.actual_value is None else f"{display_number(row.actual_value)}{unit}",
-                target=target_label(target, unit) if target is not None else "目標なし",
-                rate="—" if row.percent is None else f"{row.percent}%",
-                status=row.result.status.label,
-                remark=row.remark,
-                indicator_id=row.indicator.pk,
-            )
-        )
-    return views
 
 
 @login_required
@@ -236,75 +143,6 @@ def publish(request, pk: int):
 # --- drafting -------------------------------------------------------------------------------------
 
 
-@dataclass
-class Part:
-    """One row of the steps or figures in the form."""
-
-    index: int
-    values: dict[str, str]
-    errors: dict[str, str] = field(default_factory=dict)
-
-    def id(self, prefix: str, name: str) -> str:
-        return f"id_{prefix}-{self.index}-{name}"
-
-
-def form_values(case: CaseStudy | None) -> dict:
-    if case is None:
-        return {
-            "title": "",
-            "subtitle": "",
-            "kpi": "",
-            "kpi_text": "",
-            "outcomes": "",
-            "stage": "",
-            "themes": [],
-        }
-    return {
-        "title": case.title,
-        "subtitle": case.subtitle,
-        "kpi": str(case.kpi_id or ""),
-        "kpi_text": case.kpi_text,
-        "outcomes": case.outcomes,
-        "stage": str(case.stage or ""),
-        "themes": [t.code for t in case.themes.all()],
-    }
-
-
-def step_rows(case: CaseStudy | None, posted) -> list[dict[str, str]]:
-    if posted is not None:
-        return rules.posted_rows(posted, "step", ("date_label", "text"))
-    if case is None:
-        return []
-    return [{"date_label": s.date_label, "text": s.text} for s in case.steps.all()]
-
-
-def figure_rows(case: CaseStudy | None, posted) -> list[dict[str, str]]:
-    if posted is not None:
-        return rules.posted_rows(posted, "figure", ("indicator", "fiscal_year", "label"))
-    if case is None:
-        return []
-    return [
-        {"indicator": str(f.indicator_id), "fiscal_year": str(f.fiscal_year), "label": f.label}
-        for f in case.figures.all()
-    ]
-
-
-def parts(
-    rows: list[dict[str, str]], names: tuple[str, ...], empty: int, prefix: str, errors: dict
-) -> list[Part]:
-    """The rows as sent or stored, renumbered 0…n, plus `empty` blank rows to add more."""
-    result = []
-    for number, row in enumerate(rows):
-        old = row.get("index", str(number))
-        part_errors = {
-            name: errors[f"{prefix}-{old}-{name}"] for name in names if f"{prefix}-{old}-{name}" in errors
-        }
-        result.append(Part(number, {name: row.get(name, "") for name in names}, part_errors))
-    for number in range(len(rows), len(rows) + empty):
-        result.append(Part(number, dict.fromkeys(names, "")))
-    return result
-
-
 def render_form(
     request,
     *,
@@ -318,10 +156,14 @@ def render_form(
     values = form_values(case)
     if posted is not None:
         values = {name: (posted.get(name) or "") for name in values if name != "themes"}
-        values["themes"] = rules._getlist(posted, "themes")
-    steps = parts(step_rows(case, posted), ("date_label", "text"), EMPTY_STEP_ROWS, "step", errors)
+        values["themes"] = posted_list(posted, "themes")
+    steps = parts(form_step_rows(case, posted), ("date_label", "text"), EMPTY_STEP_ROWS, "step", errors)
     figures = parts(
-        figure_rows(case, posted), ("indicator", "fiscal_year", "label"), EMPTY_FIGURE_ROWS, "figure", errors
+        form_figure_rows(case, posted),
+        ("indicator", "fiscal_year", "label"),
+        EMPTY_FIGURE_ROWS,
+        "figure",
+        errors,
     )
     stale = error if isinstance(error, rules.StaleCaseStudy) else None
     context = {
@@ -346,22 +188,6 @@ def render_form(
     }
     status = 200 if error is None else (CONFLICT if stale else 400)
     return render(request, "reports/case_study_form.html", context, status=status)
-
-
-def error_list(errors: dict, steps: list[Part], figures: list[Part], posted) -> list[dict]:
-    """The errors in the order of the page, each linking to its field."""
-    listed = []
-    for name in ("title", "subtitle", "kpi", "kpi_text", "stage", "themes", "outcomes", "steps"):
-        if name in errors:
-            listed.append({"id": f"id_{name}", "label": FIELD_LABELS[name], "message": errors[name]})
-    for prefix, rows, what in (("step", steps, "取組"), ("figure", figures, "実績")):
-        for part in rows:
-            for name, message in part.errors.items():
-                label = f"{what}{part.index + 1}：{PART_LABELS[name]}"
-                listed.append({"id": part.id(prefix, name), "label": label, "message": message})
-    if "figures" in errors:
-        listed.append({"id": "figures", "label": FIELD_LABELS["figures"], "message": errors["figures"]})
-    return listed
 
 
 def chosen(user, raw_plan: str | None, raw_region: str | None) -> tuple[Plan | None, Region | None]:

@@ -15,20 +15,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from kpis.achievement import CUMULATIVE, HALVES, cumulative_target, target_in_force
-from kpis.figures import target_figure
 from kpis.history import recorded, take_version, user_name
-from kpis.models import Actual, Indicator, Kpi, Target
-from kpis.values import parse_figure
+from kpis.models import Actual, Indicator
 from plans.models import Plan
 from regions import access
+from reports.audit import WorkflowError, shown_value
+from reports.central.reading import central_indicators, entries_of
 from reports.models import CentralEntry
-from reports.progress.workflow import WorkflowError
+from reports.posted import foreign_ids_message, posted_ids, read_figure, read_text
 
 State = CentralEntry.State
 PERIODS = tuple(CentralEntry.Period.values)
@@ -65,159 +63,6 @@ class StaleEntry(CentralEntryError):
         self.changes = changes
 
 
-@dataclass(frozen=True)
-class EntryRow:
-    """One central indicator on the entry form."""
-
-    indicator: Indicator
-    target: Target | None
-    actual: Actual | None  # the published figure for the period, if any
-    entry: CentralEntry | None
-
-    @property
-    def unit(self) -> str:
-        return self.indicator.unit
-
-    @property
-    def version(self) -> int:
-        return self.entry.version if self.entry else 0
-
-    @property
-    def draft(self) -> CentralEntry | None:
-        return self.entry if self.entry and self.entry.state == State.DRAFT else None
-
-    @property
-    def value(self) -> Decimal | None:
-        """What the form starts with: the entry (draft or confirmed), else the published actual."""
-        if self.entry is not None:
-            return self.entry.value
-        return self.actual.value if self.actual else None
-
-    @property
-    def note(self) -> str:
-        if self.entry is not None:
-            return self.entry.note
-        return self.actual.note if self.actual else ""
-
-
-@dataclass(frozen=True)
-class HistoryLine:
-    indicator: Indicator | None
-    at: datetime.datetime
-    by: str
-    old: Decimal | None
-    new: Decimal | None
-    state: str
-    reason: str
-
-
-# --- reading --------------------------------------------------------------------------------------
-
-
-def central_indicators(plan: Plan) -> QuerySet[Indicator]:
-    """The indicators of the plan's central KPIs, in the plan's order."""
-    return (
-        Indicator.objects.filter(kpi__plan=plan, kpi__level=Kpi.Level.CENTRAL)
-        .select_related("kpi")
-        .order_by("kpi__order", "kpi__code", "order", "code")
-    )
-
-
-def entry_rows(plan: Plan, fiscal_year: int, period: str) -> list[EntryRow]:
-    """Every central indicator of the plan with its target, published actual and entry (3 queries)."""
-    indicators = central_indicators(plan).prefetch_related(
-        "targets",
-        Prefetch(
-            "actuals",
-            queryset=Actual.objects.filter(period=period, year=fiscal_year),
-            to_attr="period_actuals",
-        ),
-    )
-    indicators = list(indicators)
-    entries = _entries([i.pk for i in indicators], fiscal_year, period, related=True)
-    return [
-        EntryRow(
-            indicator=indicator,
-            target=target_for(indicator, fiscal_year, period),
-            actual=indicator.period_actuals[0] if indicator.period_actuals else None,
-            entry=entries.get(indicator.pk),
-        )
-        for indicator in indicators
-    ]
-
-
-def target_for(indicator: Indicator, fiscal_year: int, period: str) -> Target | None:
-    """The target the period's actual is measured against: the half's own target if there is one,
-    else the target in force for the year (for a cumulative target, the plan-period total)."""
-    targets = list(indicator.targets.all())
-    if period in HALVES:
-        own = next((t for t in targets if t.period == period and t.year == fiscal_year), None)
-        if own is not None:
-            return own
-    figures = [target_figure(t) for t in targets]
-    if indicator.target_shape == CUMULATIVE:
-        chosen = cumulative_target(figures, fiscal_year)
-    else:
-        chosen = target_in_force(figures, fiscal_year, shape=indicator.target_shape)
-    return next((t for t, f in zip(targets, figures, strict=True) if f is chosen), None)
-
-
-def entry_history(plan: Plan, fiscal_year: int, period: str) -> list[HistoryLine]:
-    """Every change to the plan's central entries for the period, newest first (one query)."""
-    records = (
-        CentralEntry.history.filter(
-            fiscal_year=fiscal_year,
-            period=period,
-            indicator_id__in=central_indicators(plan).values("pk"),
-        )
-        .select_related("history_user", "indicator")
-        .order_by("history_date", "history_id")
-    )
-    last_value: dict[int, Decimal | None] = {}
-    lines = []
-    for record in records:
-        old = last_value.get(record.id)
-        new = None if record.history_type == "-" else record.value
-        last_value[record.id] = new
-        lines.append(
-            HistoryLine(
-                indicator=record.indicator,
-                at=record.history_date,
-                by=user_name(record.history_user),
-                old=old,
-                new=new,
-                state="削除" if record.history_type == "-" else State(record.state).label,
-                reason=record.history_change_reason or "",
-            )
-        )
-    return lines[::-1]
-
-
-def drafts_waiting() -> list[dict]:
-    """Plans, years and periods with drafts not yet confirmed (one query)."""
-    rows = (
-        CentralEntry.objects.filter(state=State.DRAFT)
-        .values("indicator__kpi__plan__number", "indicator__kpi__plan__name", "fiscal_year", "period")
-        .order_by("indicator__kpi__plan__number", "fiscal_year", "period")
-    )
-    grouped: dict[tuple, dict] = {}
-    for row in rows:
-        key = (row["indicator__kpi__plan__number"], row["fiscal_year"], row["period"])
-        group = grouped.setdefault(
-            key,
-            {
-                "plan_number": key[0],
-                "plan_name": row["indicator__kpi__plan__name"],
-                "fiscal_year": key[1],
-                "period": key[2],
-                "period_label": CentralEntry.Period(key[2]).label,
-                "count": 0,
-            },
-        )
-        group["count"] += 1
-    return list(grouped.values())
-
-
 # --- the form -------------------------------------------------------------------------------------
 
 
@@ -230,23 +75,15 @@ def read_form(
     form) refuses the whole form; bad values are collected per field so every problem shows at once.
     """
     indicators = {indicator.pk: indicator for indicator in central_indicators(plan)}
-    _refuse_foreign(plan, {key for key in _posted_ids(posted) if key not in indicators})
+    _refuse_foreign(plan, posted_ids(posted, FIELD_PREFIXES) - indicators.keys())
     errors: dict[str, str] = {}
     values: dict[int, tuple[Decimal | None, str]] = {}
     versions: dict[int, int] = {}
     for indicator_id, indicator in indicators.items():
         if f"value-{indicator_id}" not in posted:
             continue
-        try:
-            value = parse_figure(posted.get(f"value-{indicator_id}"), indicator.measure, label=indicator.name)
-        except ValidationError as error:
-            errors[f"value-{indicator_id}"] = error.messages[0]
-            value = None
-        note = (posted.get(f"note-{indicator_id}") or "").strip()
-        if len(note) > MAX_NOTE_LENGTH:
-            errors[f"note-{indicator_id}"] = (
-                f"注記は{MAX_NOTE_LENGTH}文字以内で入力してください（{len(note)}文字）。"
-            )
+        value = read_figure(posted, f"value-{indicator_id}", indicator, errors)
+        note = read_text(posted, f"note-{indicator_id}", MAX_NOTE_LENGTH, errors, label="注記")
         raw_version = (posted.get(f"version-{indicator_id}") or "0").strip()
         if not raw_version.isdecimal() or not raw_version.isascii():
             raise CentralEntryError(
@@ -257,15 +94,6 @@ def read_form(
     if errors:
         raise CentralEntryError("入力内容に誤りがあります。保存していません。", field_errors=errors)
     return values, versions
-
-
-def _posted_ids(posted: Mapping[str, str]) -> set:
-    ids = set()
-    for key in posted:
-        prefix, _sep, suffix = key.partition("-")
-        if prefix in FIELD_PREFIXES and suffix:
-            ids.add(int(suffix) if suffix.isdecimal() and suffix.isascii() else suffix)
-    return ids
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -286,7 +114,7 @@ def save_drafts(
     """
     _check(user, plan, fiscal_year, period)
     indicators = _indicators_of(plan, values)
-    entries = _entries(list(values), fiscal_year, period)
+    entries = entries_of(list(values), fiscal_year, period)
     _refuse_stale(indicators, entries, versions, fiscal_year, period, list(values))
     actuals = {
         actual.indicator_id: actual
@@ -329,7 +157,7 @@ def confirm(
         versions = {**versions, **save_drafts(user, plan, fiscal_year, period, values, versions)}
     indicators = {indicator.pk: indicator for indicator in central_indicators(plan)}
     _refuse_foreign(plan, set(versions) - set(indicators))
-    entries = _entries(list(indicators), fiscal_year, period)
+    entries = entries_of(list(indicators), fiscal_year, period)
     drafts = [entry for entry in entries.values() if entry.state == State.DRAFT]
     checked = set(versions) | {entry.indicator_id for entry in drafts}
     _refuse_stale(indicators, entries, versions, fiscal_year, period, sorted(checked))
@@ -382,22 +210,7 @@ def _indicators_of(plan: Plan, wanted) -> dict[int, Indicator]:
 
 def _refuse_foreign(plan: Plan, foreign) -> None:
     if foreign:
-        raise CentralEntryError(
-            f"{plan.name}の中央KPIでない指標が送信されました（ID: "
-            + ", ".join(str(key) for key in sorted(foreign, key=str))
-            + "）。保存していません。画面を開き直してください。"
-        )
-
-
-def _entries(
-    indicator_ids, fiscal_year: int, period: str, *, related: bool = False
-) -> dict[int, CentralEntry]:
-    entries = CentralEntry.objects.filter(
-        indicator_id__in=indicator_ids, fiscal_year=fiscal_year, period=period
-    )
-    if related:
-        entries = entries.select_related("updated_by")
-    return {entry.indicator_id: entry for entry in entries}
+        raise CentralEntryError(foreign_ids_message(f"{plan.name}の中央KPIでない指標", foreign))
 
 
 def _refuse_stale(indicators, entries, versions, fiscal_year, period, indicator_ids) -> None:
@@ -415,7 +228,7 @@ def _change(indicator: Indicator, entry: CentralEntry | None, fiscal_year: int, 
     if entry is not None:
         return Change(
             indicator=indicator.name,
-            value=f"{_shown(entry.value)}{indicator.unit}",
+            value=f"{shown_value(entry.value)}{indicator.unit}",
             state=entry.get_state_display(),
             by=user_name(entry.updated_by),
             at=entry.updated_at,
@@ -473,10 +286,3 @@ def _discard(user, entry: CentralEntry | None, actual: Actual | None, indicator:
         return entry
     recorded(user, entry, DISCARD_REASON).delete()
     return None
-
-
-def _shown(value) -> str:
-    if value is None:
-        return ""
-    value = Decimal(value)
-    return f"{value.normalize():,f}" if value != value.to_integral_value() else f"{int(value):,}"

@@ -1,6 +1,6 @@
 """/central/: central staff (特許庁 普及支援課, INPIT) enter the central KPIs' actuals per fiscal year
 or half: saved as drafts, published to the dashboards when confirmed. The rules are in
-reports/central_entry.py; these views read the form and show the outcome."""
+reports/central/entry.py; these views read the form and show the outcome."""
 
 from django import forms
 from django.contrib import messages
@@ -14,38 +14,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 from plans.fiscal import fiscal_year_label
 from plans.models import Plan
 from regions import access
-from reports.central.entry import (
-    CentralEntryError,
-    StaleEntry,
-    confirm,
-    drafts_waiting,
-    entry_history,
-    entry_rows,
-    read_form,
-    save_drafts,
-    user_name,
-)
+from reports.central.entry import CentralEntryError, StaleEntry, confirm, read_form, save_drafts, user_name
+from reports.central.reading import drafts_waiting, entry_history, entry_rows
 from reports.dashboards.selectors import current_plan, default_fiscal_year
-from reports.dashboards.views.indicator import target_label
-from reports.dashboards.views.national import indicator_title
 from reports.display.formatting import plain_number
-
-PERIOD_CHOICES = [
-    ("fy", "通年（年度の実績）"),
-    ("h1", "上期（4〜9月）"),
-    ("h2", "下期（10〜3月）"),
-]
-PERIOD_LABELS = {"fy": "通年", "h1": "上期", "h2": "下期"}
+from reports.display.labels import (
+    ENTRY_PERIOD_CHOICES,
+    ENTRY_PERIOD_LABELS,
+    entry_period_label,
+    indicator_title,
+    target_label,
+)
 
 
 def _require_central(user) -> None:
     if not access.may_enter_central_actuals(user):
         raise PermissionDenied("中央KPIの実績入力は、中央（特許庁・INPIT）の担当者だけが利用できます。")
-
-
-def period_label(fiscal_year: int, period: str) -> str:
-    """2022, "h1" → "2022年度（令和4年度） 上期（4〜9月）"."""
-    return f"{fiscal_year_label(fiscal_year)} {dict(PERIOD_CHOICES)[period]}"
 
 
 # --- choosing a plan, year and period ---------------------------------------------------------------
@@ -54,7 +38,7 @@ def period_label(fiscal_year: int, period: str) -> str:
 class ChooseForm(forms.Form):
     plan = forms.TypedChoiceField(label="行動計画", coerce=int)
     fiscal_year = forms.TypedChoiceField(label="年度", coerce=int)
-    period = forms.ChoiceField(label="期間", choices=PERIOD_CHOICES)
+    period = forms.ChoiceField(label="期間", choices=ENTRY_PERIOD_CHOICES)
 
     def __init__(self, *args, plans: list[Plan], **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,9 +93,9 @@ def index(request):
                 {"plan": plan, "years": [(year, fiscal_year_label(year)) for year in plan.fiscal_years]}
                 for plan in plans
             ],
-            "period_choices": list(PERIOD_LABELS.items()),
+            "period_choices": list(ENTRY_PERIOD_LABELS.items()),
             "waiting": [
-                waiting | {"label": period_label(waiting["fiscal_year"], waiting["period"])}
+                waiting | {"label": entry_period_label(waiting["fiscal_year"], waiting["period"])}
                 for waiting in drafts_waiting()
             ],
         },
@@ -147,10 +131,10 @@ def entry(request, plan_number: int, fiscal_year: int, period: str):
         "plan": plan,
         "fiscal_year": fiscal_year,
         "period": period,
-        "period_label": period_label(fiscal_year, period),
+        "period_label": entry_period_label(fiscal_year, period),
         "rows": [_row(row, posted, posted_versions, context["field_errors"]) for row in rows],
         "other_periods": [
-            {"code": code, "label": PERIOD_LABELS[code], "current": code == period}
+            {"code": code, "label": ENTRY_PERIOD_LABELS[code], "current": code == period}
             for code in ("fy", "h1", "h2")
         ],
         "other_years": [{"year": year, "current": year == fiscal_year} for year in plan.fiscal_years],
@@ -169,7 +153,7 @@ def _post(request, plan, fiscal_year, period):
         save_drafts(request.user, plan, fiscal_year, period, values, versions)
         messages.success(
             request,
-            f"{period_label(fiscal_year, period)}の実績を下書き保存しました。"
+            f"{entry_period_label(fiscal_year, period)}の実績を下書き保存しました。"
             "ダッシュボードには、確定するまで反映されません。",
         )
     else:
@@ -177,7 +161,7 @@ def _post(request, plan, fiscal_year, period):
         if confirmed:
             messages.success(
                 request,
-                f"{period_label(fiscal_year, period)}の実績{len(confirmed)}件を確定し、ダッシュボードに反映しました。",
+                f"{entry_period_label(fiscal_year, period)}の実績{len(confirmed)}件を確定し、ダッシュボードに反映しました。",
             )
         else:
             messages.info(request, "確定する下書きはありませんでした（公表中の実績から変更はありません）。")

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from kpis.achievement import CUMULATIVE, FY, H1, H2
 from kpis.models import IndustrialVision, Kpi
+from plans.fiscal import HALF_LABELS
 from plans.models import Plan, ReportedResult
 from regions.models import Block, Region
 from reports.dashboards.selectors import IndicatorResult, Tally, reported_results
@@ -116,7 +117,7 @@ def total_tally(sections: Iterable[RegionResults]) -> Tally:
     return total
 
 
-def target_label(row: IndicatorResult) -> str:
+def target_basis_label(row: IndicatorResult) -> str:
     """What the target shown is: the year's own, a plan-long 累計, half a year's, or a goal of another year."""
     result = row.result
     if not result.targets_used:
@@ -128,7 +129,7 @@ def target_label(row: IndicatorResult) -> str:
     if result.against_half_of_year_target:
         return "年度目標の1/2"
     if target.period in (H1, H2):
-        return {H1: "上期目標", H2: "下期目標"}[target.period]
+        return f"{HALF_LABELS[target.period]}目標"
     if target.year != row.fiscal_year:
         return f"{target.year}年度の目標"
     return "年度目標" if target.period == FY else f"{target.year}年の目標"

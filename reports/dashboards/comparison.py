@@ -1,7 +1,7 @@
 """Reads across years and plans: one indicator over all its years (and its predecessors'), and the
 plans side by side.
 
-Like reports/selectors.py, each read fetches what its page needs in a fixed number of queries;
+Like reports/dashboards/selectors.py, each read fetches what its page needs in a fixed number of queries;
 everything after that is the pure engine on prefetched figures.
 """
 
@@ -13,14 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from kpis.achievement import (
-    CUM,
-    CUMULATIVE,
-    CY,
-    cumulative_reading,
-    cumulative_target,
-    latest_reading,
-)
+from kpis.achievement import CUM, CUMULATIVE, CY, cumulative_reading, cumulative_target, latest_reading
 from kpis.figures import figures_of, with_figures
 from kpis.models import Indicator, Kpi
 from plans.models import Measure, Plan, ReportedResult

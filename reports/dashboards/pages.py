@@ -8,13 +8,14 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from plans.fiscal import fiscal_year_label
+from kpis.models import Kpi
 from plans.models import Plan
 from reports.dashboards import caching
 from reports.dashboards.preliminary import may_include_preliminary, scope_token, submitted_figures
-from reports.dashboards.selectors import default_fiscal_year
+from reports.dashboards.selectors import default_fiscal_year, judge_indicators, plan_indicators
 from reports.display.exports import export_response, requested_format
 from reports.display.filters import IndicatorFilter
+from reports.display.labels import fiscal_period_label
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        suffix = {"h1": " 上期", "h2": " 下期"}.get(self.half or "", "")
-        return fiscal_year_label(self.fiscal_year) + suffix
+        return fiscal_period_label(self.fiscal_year, self.half)
 
 
 def plan_from_url(plan_number: int) -> Plan:
@@ -123,3 +123,20 @@ def personalised(html: str, request) -> str:
     user_area = render_to_string("_user_area.html", request=request)
     messages = render_to_string("_messages.html", request=request)
     return html.replace(USER_AREA, user_area, 1).replace(MESSAGES, messages, 1)
+
+
+def judged_regional(request, plan, *, only: tuple[str, ...], **scope):
+    """The filters, the period they chose, and the judged regional indicators of a block, a region or
+    a programme year (`only`: the filters the page offers)."""
+    today = timezone.localdate()
+    indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, **scope)
+    filters = dashboard_filter(request, plan, indicators, today, only=only)
+    period = chosen_period(filters, plan, today)
+    results = judge_indicators(
+        filters.qs,
+        fiscal_year=period.fiscal_year,
+        half=period.half,
+        as_of=today,
+        preliminary=preliminary_figures(request, plan, period),
+    )
+    return filters, period, results

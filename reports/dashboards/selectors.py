@@ -96,7 +96,7 @@ def judge_indicators(
     """Judge each indicator; `preliminary` (indicator id → 速報 figures) stands in for approved ones.
 
     `figures` (indicator id → the engine's inputs) replaces the indicators' own targets and actuals,
-    for figures read as they were on a past date (reports/snapshots.py).
+    for figures read as they were on a past date (reports/meetings/snapshots.py).
     """
     preliminary = preliminary or {}
     results = []
@@ -109,6 +109,15 @@ def judge_indicators(
             judge_one(indicator, indicator_figures, fiscal_year=fiscal_year, half=half, as_of=as_of)
         )
     return results
+
+
+def judge_by_year(
+    indicators: list[Indicator], fiscal_years: Iterable[int], *, as_of: datetime.date
+) -> dict[int, list[IndicatorResult]]:
+    """Each fiscal year's judgement of the indicators (the national page's central KPI table)."""
+    return {
+        year: judge_indicators(indicators, fiscal_year=year, half=None, as_of=as_of) for year in fiscal_years
+    }
 
 
 def judge_one(
@@ -201,6 +210,24 @@ def block_summaries(
         if reported_result.area in summaries:
             summaries[reported_result.area].reported_result = reported_result
     return list(summaries.values()), national
+
+
+@dataclass
+class NationalSummary:
+    """Each block's tally of the regional results, the nation's, and the documents' national total."""
+
+    blocks: list[BlockSummary]
+    tally: Tally
+    reported: ReportedResult | None
+
+
+def national_summary(plan: Plan, fiscal_year: int, results: Iterable[IndicatorResult]) -> NationalSummary:
+    """The block table of the national page and of a meeting's pack: one query for the reported totals
+    and one for the blocks."""
+    reported = list(reported_results(plan, fiscal_year))
+    blocks, tally = block_summaries(Block.objects.all(), results, reported)
+    national = next((r for r in reported if r.area == ReportedResult.NATIONAL), None)
+    return NationalSummary(blocks, tally, national)
 
 
 def reported_results(plan: Plan, fiscal_year: int) -> QuerySet[ReportedResult]:

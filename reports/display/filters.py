@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from kpis.achievement import Status
 from kpis.models import Indicator, Kpi
-from plans.fiscal import fiscal_year_label
+from plans.fiscal import HALF_LABELS, fiscal_year_label, half_with_months
 
-HALF_CHOICES = [("h1", _("上期（4〜9月）")), ("h2", _("下期（10〜3月）"))]
+HALF_CHOICES = [(half, half_with_months(half)) for half in HALF_LABELS]
 STATUS_CHOICES = [(status.value, status.label) for status in Status]
 
 

@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from kpis.achievement import Status, round_percent
+from plans.fiscal import H1, H2, HALF_LABELS
 from reports.display.formatting import display_number, display_percent, plain_number
 
 NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
@@ -103,3 +104,50 @@ class CentralKpiTable(tables.Table):
     class Meta:
         orderable = False
         attrs = {"class": "results central"}
+
+
+class RevisionTable(tables.Table):
+    region = tables.Column(verbose_name="地域")
+    kpi = tables.Column(verbose_name="KPI", linkify=lambda record: record["url"])
+    subject = tables.Column(verbose_name="改定の対象")
+    effective = tables.Column(verbose_name="適用開始年度")
+    old = tables.Column(verbose_name="改定前", attrs={"td": {"class": "revision-text"}})
+    new = tables.Column(verbose_name="改定後", attrs={"td": {"class": "revision-text"}})
+    reason = tables.Column(verbose_name="改定理由", attrs={"td": {"class": "revision-text"}})
+    revised_by = tables.Column(verbose_name="改定者")
+    revised_at = tables.Column(verbose_name="改定日時")
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "results revisions"}
+
+
+class IndicatorResultTable(tables.Table):
+    """One row per regional indicator: target, the halves' and the year's actuals, rate and status."""
+
+    region = tables.Column(verbose_name=_("地域"))
+    kpi = tables.Column(verbose_name=_("KPI"), linkify=lambda record: record["url"])
+    indicator = tables.Column(verbose_name=_("指標"))
+    unit = tables.Column(verbose_name=_("単位"))
+    target = NumberColumn(verbose_name=_("目標"))
+    target_label = tables.Column(verbose_name=_("目標の区分"), default="")
+    h1 = NumberColumn(verbose_name=f"{HALF_LABELS[H1]}実績")
+    h2 = NumberColumn(verbose_name=f"{HALF_LABELS[H2]}実績")
+    year = NumberColumn(verbose_name=_("年度実績"))
+    cumulative = NumberColumn(verbose_name=_("累計実績"))
+    rate = RateWithStatusColumn(verbose_name=_("達成率"), status_key="status")
+    # shown inside the rate cell; a column of its own in exports
+    status = StatusColumn(verbose_name=_("状況"), visible=False)
+    # only on pages that include submitted figures (速報)
+    basis = tables.Column(verbose_name=_("速報"), default="")
+
+    class Meta:
+        orderable = False
+        attrs = {"class": "results indicators"}
+
+
+class RegionSummaryTable(BlockResultTable):
+    block = tables.Column(verbose_name=_("地域"), linkify=lambda record: record["url"])
+
+    class Meta(BlockResultTable.Meta):
+        orderable = False

@@ -13,9 +13,9 @@ kept rather than replaced by natural keys because
 The file is YAML because Django's JSON serializer cuts times to the millisecond, which would reorder
 history records written within the same millisecond; YAML keeps microseconds.
 
-Not backed up: sign-ins (sessions), log-in attempts and lock-outs (axes) and the dashboard cache:
-they belong to the running service, and a restore empties the cache so that no page computed
-before is ever served.
+Not backed up: sign-ins (sessions), log-in attempts and lock-outs (axes), the dashboard cache and its
+data versions: they belong to the running service, and a restore empties the cache so that no page
+computed before is ever served.
 
 Beside the backup, a manifest lists the applied migrations and, per table, the number of rows and a
 SHA-256 checksum of their contents; a restore is checked against it and undone when they differ.
@@ -48,6 +48,8 @@ MANIFEST_SUFFIX = ".manifest.json"
 MANIFEST_VERSION = 1
 # Apps whose rows belong to the running service, not to the data (when installed).
 NOT_BACKED_UP = ("sessions", "axes")
+# Models whose rows belong to the running service: the dashboards' data versions, made by `migrate`.
+NOT_BACKED_UP_MODELS = ("reports.dataversion",)
 # Rows `migrate` creates in every new database; a restore puts the backup's in their place.
 MIGRATE_CREATED = (ContentType, Permission)
 CHUNK = 2000
@@ -67,7 +69,10 @@ def backed_up_models() -> list:
     return [
         model
         for model in apps.get_models(include_auto_created=True)
-        if model._meta.managed and not model._meta.proxy and model._meta.app_label not in excluded
+        if model._meta.managed
+        and not model._meta.proxy
+        and model._meta.app_label not in excluded
+        and model_key(model) not in NOT_BACKED_UP_MODELS
     ]
 
 
@@ -200,7 +205,7 @@ def dump(backup: Path, *, using: str = DEFAULT_DB_ALIAS) -> dict:
             call_command(
                 "dumpdata",
                 format=FORMAT,
-                exclude=excluded_apps(),
+                exclude=[*excluded_apps(), *NOT_BACKED_UP_MODELS],
                 # every row, whatever a model's default manager would leave out
                 use_base_manager=True,
                 output=str(partial),

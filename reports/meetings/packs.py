@@ -1,7 +1,7 @@
 """A liaison meeting's pack (会議資料): everything its block reads at the meeting, as it stood at the
 meeting's cut-off moment (`LiaisonMeeting.as_of`).
 
-Every section is read from the history tables (reports/snapshots.py) and judged by the same engine
+Every section is read from the history tables (reports/meetings/snapshots.py) and judged by the same engine
 and table builders as the dashboards, so for the same moment the pack's figures are the block
 dashboard's, and a later correction changes the dashboards but not a pack already cut.
 Sections: the block's achievement per region (tables and charts), every region's latest approved
@@ -13,10 +13,11 @@ national comparison of blocks.
 import datetime
 from dataclasses import dataclass, field
 
-from django.urls import reverse
 from django.utils import timezone
 
 from kpis.models import Indicator
+from kpis.revision_lists import block_revision_list
+from plans.fiscal import PERIOD_ORDER
 from plans.models import Plan
 from regions.models import Block, Region
 from reports.dashboards.block_results import (
@@ -27,22 +28,22 @@ from reports.dashboards.block_results import (
     total_tally,
 )
 from reports.dashboards.pages import Period
+from reports.dashboards.rows import (
+    block_chart_rows,
+    block_summary_rows,
+    national_rows,
+)
 from reports.dashboards.selectors import (
     IndicatorResult,
     Tally,
-    block_summaries,
     judge_indicators,
-    reported_results,
+    national_summary,
 )
-from reports.dashboards.views.national import block_chart_rows, block_rows, summary_row
-from reports.dashboards.views.revisions import block_revision_list
 from reports.display import charts
 from reports.meetings import snapshots
 from reports.meetings.rules import plan_of_year, previous_meeting
 from reports.models import CaseStudy, LiaisonMeeting, ProgressReport, ReportEntry
 from reports.progress.board import Row, board_rows, period_label, period_summaries
-
-HALF_ORDER = {"h1": 0, "h2": 1}
 
 
 @dataclass
@@ -117,7 +118,9 @@ def build_pack(meeting: LiaisonMeeting) -> Pack:
         moment=moment,
         previous=previous,
         regions=regions,
-        summary_rows=block_summary_rows(plan, block, period, sections, total),
+        summary_rows=block_summary_rows(
+            plan, block, sections, total, block_reported_result(plan, block, period.fiscal_year)
+        ),
         total=total,
         sections=sections,
         results=block_results,
@@ -129,19 +132,6 @@ def build_pack(meeting: LiaisonMeeting) -> Pack:
     )
 
 
-def block_summary_rows(plan, block, period, sections, total) -> list[dict]:
-    """The block dashboard's summary table: each region's tally and the block's total."""
-    rows = [
-        summary_row(
-            s.region.name_ja, reverse("reports:region", args=[plan.number, s.region.code]), s.tally, None
-        )
-        for s in sections
-    ]
-    reported = block_reported_result(plan, block, period.fiscal_year)
-    rows.append(summary_row(f"{block.name_ja}ブロック計", None, total, reported))
-    return rows
-
-
 def indicator_names(indicators) -> dict[int, Indicator]:
     return {indicator.pk: indicator for indicator in indicators}
 
@@ -150,9 +140,9 @@ def latest_reports(plan, regions, moment, indicators: dict[int, Indicator]) -> l
     """Per region, its latest approved report at `moment` (by fiscal year, then half) with its lines."""
     latest = {}
     for report in snapshots.approved_reports(plan, [r.pk for r in regions], moment):
-        key = (report.period.fiscal_year, HALF_ORDER[report.period.half])
+        key = (report.period.fiscal_year, PERIOD_ORDER[report.period.half])
         current = latest.get(report.region_id)
-        if current is None or key > (current.period.fiscal_year, HALF_ORDER[current.period.half]):
+        if current is None or key > (current.period.fiscal_year, PERIOD_ORDER[current.period.half]):
             latest[report.region_id] = report
     entries = snapshots.entries_of([report.pk for report in latest.values()], moment)
     missing = {e.indicator_id for lines in entries.values() for e in lines} - indicators.keys()
@@ -219,10 +209,8 @@ def case_studies(regions, moment) -> list[CaseStudy]:
 
 
 def _national(plan, period, results) -> dict:
-    reported = list(reported_results(plan, period.fiscal_year))
-    summaries, national_tally = block_summaries(Block.objects.all(), results, reported)
-    national_reported = next((r for r in reported if r.area == "national"), None)
+    summary = national_summary(plan, period.fiscal_year, results)
     return {
-        "national_rows": block_rows(plan, summaries, national_tally, national_reported),
-        "block_chart": charts.block_rates_chart(block_chart_rows(summaries)),
+        "national_rows": national_rows(plan, summary),
+        "block_chart": charts.block_rates_chart(block_chart_rows(summary.blocks)),
     }

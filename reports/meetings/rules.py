@@ -6,12 +6,11 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from kpis.history import recorded, take_version, user_name
+from kpis.history import recorded, take_version
 from kpis.models import Kpi
 from plans.models import Plan
+from reports.audit import Change, StaleChange, WorkflowError, change, changed_fields, shown_value
 from reports.models import LiaisonMeeting
-from reports.progress.workflow import Change, StaleChange, WorkflowError
-from reports.progress.workflow import _shown as shown_value
 
 CREATED = "会議の登録"
 CHANGED = "会議の更新"
@@ -122,23 +121,10 @@ def changes_since(meeting: LiaisonMeeting, version: int) -> list[Change]:
     records = list(meeting.history.select_related("history_user").order_by("history_date", "history_id"))
     opened = next((record for record in records if record.version == version), None)
     since = opened.history_date if opened else None
-    changes = []
-    for previous, record in zip(records, records[1:], strict=False):
-        if since is not None and record.history_date <= since:
-            continue
-        for name in TRACKED_FIELDS:
-            old, new = getattr(previous, name), getattr(record, name)
-            if old != new:
-                changes.append(
-                    Change(
-                        what=str(LiaisonMeeting._meta.get_field(name).verbose_name),
-                        old=_shown(old),
-                        new=_shown(new),
-                        by=user_name(record.history_user),
-                        at=record.history_date,
-                    )
-                )
-    return changes
+    return [
+        change(record, str(LiaisonMeeting._meta.get_field(name).verbose_name), _shown(old), _shown(new))
+        for record, name, old, new in changed_fields(records, TRACKED_FIELDS, since=since)
+    ]
 
 
 def _shown(value) -> str:

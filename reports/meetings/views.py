@@ -5,7 +5,7 @@
 - meeting: the meeting with its minutes and decisions;
 - pack / pack_workbook: the pack as a print-ready page (A4 landscape) and as one XLSX workbook.
 
-Who may do what is in regions/access.py, the rules in reports/meetings.py, the pack in reports/packs.py.
+Who may do what is in regions/access.py, the rules in reports/meetings/rules.py, the pack in reports/meetings/packs.py.
 A meeting outside the user's block does not exist (404); editing one the user may only read is 403.
 """
 
@@ -28,14 +28,13 @@ from regions.access import (
     meeting_block_scope,
 )
 from regions.models import Block
-from reports.dashboards.views.block import RegionSummaryTable, region_section
-from reports.dashboards.views.indicator import RevisionTable, revision_row
-from reports.display.tables import BlockResultTable
+from reports.audit import WorkflowError
+from reports.dashboards.rows import region_section, revision_row
+from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
 from reports.meetings import rules
 from reports.meetings.packs import NoPlan, build_pack
 from reports.meetings.workbook import pack_workbook
 from reports.models import LiaisonMeeting
-from reports.progress.workflow import WorkflowError
 
 MAY_NOT_MANAGE = (
     "地域連絡会議の登録・更新は、ブロックの経済産業局等または中央（特許庁・INPIT）の担当者が行います。"

@@ -10,10 +10,9 @@ from openpyxl.styles import Alignment
 
 from kpis.export import write_sheet
 from kpis.history import user_name
-from reports.dashboards.views.block import RegionSummaryTable, indicator_rows, indicator_table
-from reports.dashboards.views.indicator import RevisionTable, revision_row
+from reports.dashboards.rows import indicator_rows, indicator_table, revision_row
 from reports.display.exports import table_dataset
-from reports.display.tables import BlockResultTable
+from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
 from reports.meetings.packs import Pack
 
 SHEETS = (

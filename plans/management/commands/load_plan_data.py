@@ -2,14 +2,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from kpis.models import Actual, Indicator, Kpi, Target
 from plans.fixture_files import fixture_paths
+from plans.loading import plan_data_loaded, record_loaded_state
 from plans.models import Designation
-from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep
-
-# The first history record of a loaded object: later changes then show the documents' value as "before".
-LOADED_REASON = "文書データの読込"
-HISTORY_MODELS = (Kpi, Indicator, Target, Actual, Designation, CaseStudy, CaseStudyStep, CaseStudyFigure)
 
 
 class Command(BaseCommand):
@@ -18,13 +13,6 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         call_command("loaddata", *fixture_paths(), verbosity=options["verbosity"])
-        for model in HISTORY_MODELS:
-            record_loaded_state(model)
-
-
-def record_loaded_state(model) -> int:
-    """A history record for every object that has none yet (loaddata writes no history)."""
-    without_history = model.objects.exclude(pk__in=model.history.values("id"))
-    instances = list(without_history)
-    model.history.bulk_history_create(instances, batch_size=500, default_change_reason=LOADED_REASON)
-    return len(instances)
+        record_loaded_state(Designation)
+        # the KPIs, figures and case studies belong to the apps above this one
+        plan_data_loaded.send(sender=self.__class__)

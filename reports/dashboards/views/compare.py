@@ -12,9 +12,8 @@ from plans.fiscal import era_year, fiscal_year_label
 from plans.models import ReportedResult
 from reports.dashboards.comparison import compare_plans, last_actual
 from reports.dashboards.pages import cached_dashboard, export_if_asked, render_dashboard
-from reports.dashboards.views.indicator import last_actual_label, plan_label
-from reports.dashboards.views.national import indicator_title
 from reports.display.formatting import display_number, display_percent, plain_number
+from reports.display.labels import indicator_title, last_actual_label, plan_label
 from reports.display.tables import NumberColumn, PercentColumn
 
 TEXT, NUMBER, PERCENT = "text", "number", "percent"
@@ -210,10 +209,10 @@ def block_table(plans, blocks) -> tables.Table:
             (f"reported_items_{n}", NumberColumn(verbose_name=f"{name} 報告値 項目数")),
             (f"reported_rate_{n}", PercentColumn(verbose_name=f"{name} 報告値 達成率", places=1)),
         ]
-    return BlockTable(block_rows(plans, blocks), extra_columns=extra)
+    return BlockTable(comparison_block_rows(plans, blocks), extra_columns=extra)
 
 
-def block_rows(plans, blocks) -> list[dict]:
+def comparison_block_rows(plans, blocks) -> list[dict]:
     rows = [{"block": block.name_ja} for block in blocks] + [{"block": "全国"}]
     for c in plans:
         n = c.plan.number

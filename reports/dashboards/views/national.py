@@ -6,9 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from kpis.achievement import items_rate
 from kpis.models import Kpi
-from regions.models import Block
 from reports.dashboards.pages import (
     cached_dashboard,
     chosen_period,
@@ -18,7 +16,13 @@ from reports.dashboards.pages import (
     preliminary_figures,
     render_dashboard,
 )
-from reports.dashboards.selectors import block_summaries, judge_indicators, plan_indicators, reported_results
+from reports.dashboards.rows import block_chart_rows, central_charts, central_rows, national_rows
+from reports.dashboards.selectors import (
+    judge_by_year,
+    judge_indicators,
+    national_summary,
+    plan_indicators,
+)
 from reports.display import charts
 from reports.display.tables import BlockResultTable, central_kpi_table
 
@@ -42,10 +46,7 @@ def national(request, plan_number: int):
     central = [i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL]
     regional = [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL]
 
-    yearly = {
-        year: judge_indicators(central, fiscal_year=year, half=None, as_of=today)
-        for year in plan.fiscal_years
-    }
+    yearly = judge_by_year(central, plan.fiscal_years, as_of=today)
     regional_results = judge_indicators(
         regional,
         fiscal_year=period.fiscal_year,
@@ -53,13 +54,10 @@ def national(request, plan_number: int):
         as_of=today,
         preliminary=preliminary_figures(request, plan, period),
     )
-    reported = list(reported_results(plan, period.fiscal_year))
-    summaries, national_tally = block_summaries(Block.objects.all(), regional_results, reported)
-    national_reported = next((r for r in reported if r.area == "national"), None)
-
+    summary = national_summary(plan, period.fiscal_year, regional_results)
     tables = {
         "central": central_kpi_table(central_rows(central, yearly), plan.fiscal_years),
-        "blocks": BlockResultTable(block_rows(plan, summaries, national_tally, national_reported)),
+        "blocks": BlockResultTable(national_rows(plan, summary)),
     }
     exported = export_if_asked(request, tables, f"plan{plan.number}_national_{period.fiscal_year}")
     if exported:
@@ -74,104 +72,10 @@ def national(request, plan_number: int):
             "filters": filters,
             "central_table": tables["central"],
             "block_table": tables["blocks"],
-            "block_chart": charts.block_rates_chart(block_chart_rows(summaries)),
+            "block_chart": charts.block_rates_chart(block_chart_rows(summary.blocks)),
             "central_charts": central_charts(central, yearly),
-            "national_tally": national_tally,
-            "national_reported": national_reported,
-            "summaries": summaries,
+            "national_tally": summary.tally,
+            "national_reported": summary.reported,
+            "summaries": summary.blocks,
         },
     )
-
-
-def central_rows(central, yearly) -> list[dict]:
-    rows = []
-    for position, indicator in enumerate(central):
-        row = {
-            "kpi": indicator_title(indicator),
-            "url": reverse("reports:indicator", args=[indicator.pk]),
-            "kind": indicator.kpi.get_kind_display(),
-            "unit": indicator.unit,
-        }
-        for year, results in yearly.items():
-            result = results[position].result
-            row |= {
-                f"target_{year}": result.target_value,
-                f"actual_{year}": shown_actual(results[position]),
-                f"rate_{year}": result.rate,
-                f"status_{year}": result.status.value,
-            }
-        rows.append(row)
-    return rows
-
-
-def shown_actual(row):
-    """What was judged; for an indicator without a target (対象外), the year's figure all the same."""
-    return row.result.actual_value if row.result.actual_value is not None else row.year_value
-
-
-def indicator_title(indicator) -> str:
-    if indicator.name == indicator.kpi.title:
-        return indicator.kpi.title
-    return f"{indicator.kpi.title}（{indicator.name}）"
-
-
-def block_rows(plan, summaries, national_tally, national_reported) -> list[dict]:
-    rows = [
-        summary_row(
-            summary.block.name_ja,
-            reverse("reports:block", args=[plan.number, summary.block.code]),
-            summary.tally,
-            summary.reported_result,
-        )
-        for summary in summaries
-    ]
-    rows.append(summary_row("全国", None, national_tally, national_reported))
-    return rows
-
-
-def summary_row(label, url, tally, reported) -> dict:
-    return {
-        "block": label,
-        "url": url,
-        "items": tally.items,
-        "reported": tally.reported,
-        "achieved": tally.achieved,
-        "rate": tally.rate,
-        "reported_achieved": reported.items_achieved if reported else None,
-        "reported_items": reported.items_total if reported else None,
-        "reported_rate": reported_rate(reported),
-    }
-
-
-def reported_rate(reported):
-    return items_rate(reported.items_achieved, reported.items_total) if reported else None
-
-
-def block_chart_rows(summaries) -> list[dict]:
-    return [
-        {"label": s.block.name_ja, "rate": s.tally.rate, "reported_rate": reported_rate(s.reported_result)}
-        for s in summaries
-    ]
-
-
-def central_charts(central, yearly) -> list[dict]:
-    charts_ = []
-    for position, indicator in enumerate(central):
-        points = [
-            {
-                "year": year,
-                "target": results[position].result.target_value,
-                "actual": results[position].result.actual_value,
-            }
-            for year, results in yearly.items()
-        ]
-        charts_.append(
-            {
-                "id": f"chart-central-{indicator.pk}",
-                "title": indicator_title(indicator),
-                "figure": charts.target_actual_chart(indicator_title(indicator), indicator.unit, points),
-                "points": points,
-                "unit": indicator.unit,
-            }
-        )
-    return charts_

@@ -11,20 +11,16 @@ import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from kpis.models import Kpi
 from plans.fiscal import fiscal_year_label
 from plans.models import Plan
 from reports.dashboards.block_results import group_results
 from reports.dashboards.pages import (
     cached_dashboard,
-    chosen_period,
-    dashboard_filter,
     export_if_asked,
-    preliminary_figures,
+    judged_regional,
     render_dashboard,
 )
 from reports.dashboards.programme import (
@@ -33,9 +29,7 @@ from reports.dashboards.programme import (
     indicator_columns,
     programmes_with_designations,
 )
-from reports.dashboards.selectors import judge_indicators, plan_indicators
-from reports.dashboards.views.block import region_section
-from reports.dashboards.views.national import shown_actual
+from reports.dashboards.rows import region_section, shown_actual
 from reports.display.tables import NumberColumn, PercentColumn, StatusColumn
 
 # The programme record is single-year: the year is fixed, the half and 速報 are chosen.
@@ -64,19 +58,8 @@ def programme(request, plan_number: int):
     cached = cached_dashboard(request)
     if cached:
         return cached
-    today = timezone.localdate()
-    filters = dashboard_filter(
-        request, plan, plan_indicators(plan, level=Kpi.Level.REGIONAL), today, only=FILTERS
-    )
-    period = chosen_period(filters, plan, today)
-    indicators = list(filters.qs)
-    results = judge_indicators(
-        indicators,
-        fiscal_year=period.fiscal_year,
-        half=period.half,
-        as_of=today,
-        preliminary=preliminary_figures(request, plan, period),
-    )
+    filters, period, results = judged_regional(request, plan, only=FILTERS)
+    indicators = [row.indicator for row in results]
     designations = designations_of(plan)
     rows, total = by_designated_region(designations, results)
     columns = indicator_columns(indicators)

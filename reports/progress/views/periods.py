@@ -128,7 +128,9 @@ def lock(request, period_id: int):
     workflow.set_period_locked(request.user, period, locked)
     if locked:
         messages.success(
-            request, f"「{period_label(period)}」の受付を終了しました。以後は提出・修正できません。"
+            request,
+            f"「{period_label(period)}」の受付を終了しました。以後は提出・修正できません。"
+            "提出済みの報告の承認・差戻しは引き続きできます（差し戻した報告の修正には受付の再開が必要です）。",
         )
     else:
         messages.success(request, f"「{period_label(period)}」の受付を再開しました。")

@@ -1,0 +1,207 @@
+"""Rows of the dashboards' tables and charts, built from judged indicators and tallies: the national,
+block and region pages, the programme page and a meeting's pack all build theirs here, so a pack's
+sheet equals the dashboard's export for the same moment."""
+
+from django.urls import reverse
+from django.utils import timezone
+
+from kpis.achievement import items_rate
+from reports.dashboards.block_results import RegionResults, cumulative_actual, target_basis_label
+from reports.display import charts
+from reports.display.labels import amount, indicator_title, person
+from reports.display.tables import IndicatorResultTable
+
+
+def revision_row(revision, url: str | None = None) -> dict:
+    """One revision: a target value (with the indicator's unit) or a KPI text, old → new."""
+    indicator = revision.indicator
+    if indicator is not None:
+        subject = f"目標値（{indicator.name}）"
+        old = amount(revision.old_value, indicator.unit) if revision.old_value is not None else "（目標なし）"
+        new = amount(revision.new_value, indicator.unit) if revision.new_value is not None else "—"
+    else:
+        subject, old, new = "KPI本文", revision.old_text, revision.new_text
+    region = revision.kpi.region
+    return {
+        "region": region.name_ja if region else "中央",
+        "kpi": f"{revision.kpi.code} {revision.kpi.title}",
+        "url": url,
+        "subject": subject,
+        "effective": f"{revision.effective_fiscal_year}年度〜",
+        "old": old,
+        "new": new,
+        "reason": revision.reason,
+        "revised_by": person(revision.revised_by),
+        "revised_at": f"{timezone.localtime(revision.revised_at):%Y-%m-%d %H:%M}",
+    }
+
+
+def central_rows(central, yearly) -> list[dict]:
+    rows = []
+    for position, indicator in enumerate(central):
+        row = {
+            "kpi": indicator_title(indicator),
+            "url": reverse("reports:indicator", args=[indicator.pk]),
+            "kind": indicator.kpi.get_kind_display(),
+            "unit": indicator.unit,
+        }
+        for year, results in yearly.items():
+            result = results[position].result
+            row |= {
+                f"target_{year}": result.target_value,
+                f"actual_{year}": shown_actual(results[position]),
+                f"rate_{year}": result.rate,
+                f"status_{year}": result.status.value,
+            }
+        rows.append(row)
+    return rows
+
+
+def shown_actual(row):
+    """What was judged; for an indicator without a target (対象外), the year's figure all the same."""
+    return row.result.actual_value if row.result.actual_value is not None else row.year_value
+
+
+def block_rows(plan, summaries, national_tally, national_reported) -> list[dict]:
+    rows = [
+        summary_row(
+            summary.block.name_ja,
+            reverse("reports:block", args=[plan.number, summary.block.code]),
+            summary.tally,
+            summary.reported_result,
+        )
+        for summary in summaries
+    ]
+    rows.append(summary_row("全国", None, national_tally, national_reported))
+    return rows
+
+
+def summary_row(label, url, tally, reported) -> dict:
+    return {
+        "block": label,
+        "url": url,
+        "items": tally.items,
+        "reported": tally.reported,
+        "achieved": tally.achieved,
+        "rate": tally.rate,
+        "reported_achieved": reported.items_achieved if reported else None,
+        "reported_items": reported.items_total if reported else None,
+        "reported_rate": reported_rate(reported),
+    }
+
+
+def reported_rate(reported):
+    return items_rate(reported.items_achieved, reported.items_total) if reported else None
+
+
+def block_chart_rows(summaries) -> list[dict]:
+    return [
+        {"label": s.block.name_ja, "rate": s.tally.rate, "reported_rate": reported_rate(s.reported_result)}
+        for s in summaries
+    ]
+
+
+def central_charts(central, yearly) -> list[dict]:
+    charts_ = []
+    for position, indicator in enumerate(central):
+        points = [
+            {
+                "year": year,
+                "target": results[position].result.target_value,
+                "actual": results[position].result.actual_value,
+            }
+            for year, results in yearly.items()
+        ]
+        charts_.append(
+            {
+                "id": f"chart-central-{indicator.pk}",
+                "title": indicator_title(indicator),
+                "figure": charts.target_actual_chart(indicator_title(indicator), indicator.unit, points),
+                "points": points,
+                "unit": indicator.unit,
+            }
+        )
+    return charts_
+
+
+def region_section(plan, period, results: RegionResults, *, table_name: str | None = None) -> dict:
+    """What the template shows of one region: its results, table (without the region column) and chart."""
+    section = {
+        "results": results,
+        "region": results.region,
+        "table_name": table_name or f"region-{results.region.code}",
+        # exported even when empty (a header row), drawn only with rows
+        "table": indicator_table(indicator_rows(results.shown), period, exclude=("region",)),
+        "chart": None,
+    }
+    if not results.shown:
+        return section
+    points = chart_points(results.shown)
+    title = f"{results.region.name_ja} 目標と実績（{period.label}）"
+    section["chart"] = {
+        "id": f"chart-region-{results.region.code}",
+        "title": title,
+        "figure": charts.indicator_targets_chart(title, points),
+        "points": points,
+    }
+    return section
+
+
+def indicator_rows(results) -> list[dict]:
+    return [
+        {
+            "region": row.region.name_ja,
+            "kpi": row.kpi.title,
+            "url": reverse("reports:indicator", args=[row.indicator.pk]),
+            "indicator": row.indicator.name,
+            "unit": row.indicator.unit,
+            "target": row.result.target_value,
+            "target_label": target_basis_label(row),
+            "h1": row.h1,
+            "h2": row.h2,
+            "year": row.year_value,
+            "cumulative": cumulative_actual(row),
+            "rate": row.result.rate,
+            "status": row.result.status.value,
+            "basis": "速報" if row.preliminary else "",
+        }
+        for row in results
+    ]
+
+
+def indicator_table(rows: list[dict], period, *, exclude: tuple[str, ...] = ()) -> IndicatorResultTable:
+    """The indicator table; its 速報 column only when the page includes submitted figures."""
+    return IndicatorResultTable(rows, exclude=exclude if period.preliminary else (*exclude, "basis"))
+
+
+def chart_points(results) -> list[dict]:
+    """Target and judged actual per indicator, numbered so that equal names stay apart."""
+    return [
+        {
+            "label": f"{number}. {row.indicator.name}",
+            "unit": row.indicator.unit,
+            "target": row.result.target_value,
+            # what was judged; without a target (対象外), the year's figure all the same
+            "actual": row.result.actual_value if row.result.actual_value is not None else row.year_value,
+            "target_label": target_basis_label(row),
+        }
+        for number, row in enumerate(results, start=1)
+    ]
+
+
+def block_summary_rows(plan, block, sections, total, reported) -> list[dict]:
+    """The block dashboard's summary table: each region's tally and the block's total (with the
+    documents' 報告値 where they give only the total)."""
+    rows = [
+        summary_row(
+            s.region.name_ja, reverse("reports:region", args=[plan.number, s.region.code]), s.tally, None
+        )
+        for s in sections
+    ]
+    rows.append(summary_row(f"{block.name_ja}ブロック計", None, total, reported))
+    return rows
+
+
+def national_rows(plan, summary) -> list[dict]:
+    """The block table of the national page and of a meeting's pack."""
+    return block_rows(plan, summary.blocks, summary.tally, summary.reported)

@@ -1,0 +1,21 @@
+"""The reports app's models, one module per capability; all importable from `reports.models`."""
+
+from reports.models.case_studies import CaseStudy, CaseStudyFigure, CaseStudyStep, CaseStudyTheme
+from reports.models.central import CentralEntry
+from reports.models.meetings import LiaisonMeeting
+from reports.models.progress import Half, ProgressReport, ReportEntry, ReportingPeriod
+from reports.models.versions import DataVersion
+
+__all__ = [
+    "CaseStudy",
+    "CaseStudyFigure",
+    "CaseStudyStep",
+    "CaseStudyTheme",
+    "CentralEntry",
+    "DataVersion",
+    "Half",
+    "LiaisonMeeting",
+    "ProgressReport",
+    "ReportEntry",
+    "ReportingPeriod",
+]

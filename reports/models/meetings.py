@@ -1,0 +1,53 @@
+"""Regional liaison meetings (地域連絡会議) and the cut-off of their packs (reports/meetings/)."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from kpis.history import user_reference
+from regions.models import Block
+
+
+class LiaisonMeeting(models.Model):
+    """A block's regional liaison meeting (地域連絡会議) in a fiscal year, and the cut-off of its pack.
+
+    The pack (reports/meetings/packs.py) shows what the portal held at `as_of`, read from the history, so
+    minutes and pack never disagree however often the pack is generated again.
+    """
+
+    block = models.ForeignKey(
+        Block, on_delete=models.PROTECT, related_name="liaison_meetings", verbose_name=_("地域ブロック")
+    )
+    fiscal_year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("会議名"), max_length=200)
+    held_on = models.DateField(_("開催日"))
+    place = models.CharField(_("開催場所"), max_length=200, blank=True)
+    online = models.BooleanField(_("オンライン開催"), default=False)
+    participants = models.TextField(_("参加機関"), blank=True, help_text=_("1行に1機関"))
+    agenda = models.TextField(_("議事次第"), blank=True)
+    minutes = models.TextField(_("議事概要"), blank=True)
+    decisions = models.TextField(_("決定事項"), blank=True)
+    as_of = models.DateTimeField(
+        _("資料の基準日時"), help_text=_("会議資料はこの日時にポータルにあった数値・報告で作成します。")
+    )
+    # Optimistic locking, as for reports and case studies.
+    version = models.PositiveIntegerField(_("版"), default=1)
+    created_at = models.DateTimeField(_("作成日時"), default=timezone.now)
+    created_by = user_reference(_("作成者"))
+    updated_at = models.DateTimeField(_("更新日時"), auto_now=True)
+    updated_by = user_reference(_("更新者"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "block__order", "-pk"]
+        verbose_name = _("地域連絡会議")
+        verbose_name_plural = _("地域連絡会議")
+
+    def __str__(self):
+        return f"{self.block.name_ja} {self.fiscal_year}年度 {self.title}"
+
+    @property
+    def participant_list(self) -> list[str]:
+        return [line.strip() for line in self.participants.splitlines() if line.strip()]

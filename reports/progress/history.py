@@ -1,0 +1,55 @@
+"""A half-year report's history read back: every step it went through, every field of its lines
+that changed, and what changed after a given version (for the "changed meanwhile" page)."""
+
+import datetime
+
+from kpis.models import Indicator
+from reports.audit import Change, StateChange, change, shown_value, state_steps
+from reports.models import ProgressReport, ReportEntry
+
+State = ProgressReport.State
+TEXT_FIELDS = ("activities", "outcomes", "next_steps")
+
+
+def changes_since(report: ProgressReport, version: int) -> list[Change]:
+    """What was changed in the report after it was at `version`, from its history."""
+    opened = report.history.filter(version=version).order_by("history_date").first()
+    since = opened.history_date if opened else report.period.opened_at
+    changes = []
+    previous_state = opened.state if opened else None
+    for record in (
+        report.history.filter(history_date__gt=since).select_related("history_user").order_by("history_date")
+    ):
+        if record.state != previous_state:
+            changes.append(change(record, "状態", state_label(previous_state), state_label(record.state)))
+        previous_state = record.state
+    changes += entry_changes(report, since=since)
+    return sorted(changes, key=lambda item: item.at)
+
+
+def entry_changes(report: ProgressReport, *, since: datetime.datetime | None = None) -> list[Change]:
+    """Each changed field of the report's lines (value, 取組内容, …), oldest first."""
+    records = ReportEntry.history.filter(report_id=report.pk, history_type="~")
+    if since is not None:
+        records = records.filter(history_date__gt=since)
+    names = dict(Indicator.objects.filter(report_entries__report=report).values_list("pk", "name"))
+    shown_fields = ("value", *TEXT_FIELDS)
+    changes = []
+    for record in records.select_related("history_user").order_by("history_date"):
+        previous = record.prev_record
+        if previous is None:
+            continue
+        for delta in record.diff_against(previous, included_fields=shown_fields).changes:
+            field = ReportEntry._meta.get_field(delta.field).verbose_name
+            what = f"{names.get(record.indicator_id, '')}：{field}"
+            changes.append(change(record, what, shown_value(delta.old), shown_value(delta.new)))
+    return changes
+
+
+def state_history(report: ProgressReport) -> list[StateChange]:
+    """Every saved step of the report (作成, 下書き保存, 提出, 差戻し, 承認, 再開), oldest first."""
+    return state_steps(report.history.select_related("history_user").order_by("history_date"), state_label)
+
+
+def state_label(state: str | None) -> str:
+    return "" if state is None else str(State(state).label)
