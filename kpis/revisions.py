@@ -148,13 +148,6 @@ def revise_target(user, indicator: Indicator, *, new_value: Decimal, effective_f
     return revision
 
 
-def target_in_force_for(indicator: Indicator, targets: list[Target], year: int) -> Target | None:
-    """The target a year is judged against after the revisions (what the revision form shows)."""
-    if _is_cumulative(indicator, targets):
-        return cumulative_target(targets, year)
-    return target_in_force(targets, year, shape=indicator.target_shape)
-
-
 def _is_cumulative(indicator: Indicator, targets: list[Target]) -> bool:
     """A cumulative indicator, or a goal written only as a total to date (LED応用製品 290件（累計））."""
     if indicator.target_shape == Shape.CUMULATIVE:
