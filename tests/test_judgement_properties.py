@@ -33,7 +33,7 @@ from kpis.rules.judgement import Kind, PaceKind, Progress, Scope, Status, Thresh
 from kpis.rules.status import MARKED
 from kpis.rules.tally import count
 from kpis.rules.texts import pace_text
-from kpis.rules.views import is_over, period_end, year_end
+from kpis.rules.view_periods import is_over, period_end, year_end
 
 YEARS = range(2020, 2024)
 D = Decimal

@@ -14,7 +14,7 @@ from kpis.rules.judged import BASELINE_YEAR, NO_TARGET_THIS_YEAR, Judgement, Kin
 from kpis.rules.readings import half_reading, latest_reading
 from kpis.rules.status import Progress, Status, Thresholds
 from kpis.rules.targets import target_for
-from kpis.rules.views import Position, is_over, year_end
+from kpis.rules.view_periods import Position, is_over, year_end
 from kpis.rules.yearly import level_or_year_reading, one_year, own_half
 from plans.fiscal import fiscal_year_of, half_bounds
 

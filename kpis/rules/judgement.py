@@ -33,7 +33,7 @@ from kpis.rules.judged import NO_NUMERIC_TARGET, Judgement, Kind, nothing
 from kpis.rules.pace import Pace, PaceKind
 from kpis.rules.status import Progress, Status, Thresholds, label_of
 from kpis.rules.targets import target_for
-from kpis.rules.views import Scope, View, position_of, year_period_of
+from kpis.rules.view_periods import Scope, View, position_of, year_period_of
 from kpis.rules.yearly import cumulative, per_year
 
 __all__ = [

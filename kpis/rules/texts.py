@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from kpis.rules.inputs import COUNT, CUM, CY, FY, H1, HALVES, TargetFigure
 from kpis.rules.judged import Judgement
 from kpis.rules.pace import Pace, PaceKind
-from kpis.rules.views import through_label, year_label
+from kpis.rules.view_periods import through_label, year_label
 
 TRAJECTORY_NOTE = "基準値から目標値までを直線で結んだポータルの目安で、文書が定めた目標ではありません"
 

@@ -23,7 +23,7 @@ from kpis.rules.readings import (
 )
 from kpis.rules.status import Thresholds
 from kpis.rules.targets import last_cumulative_before, target_for
-from kpis.rules.views import Position, is_over, period_end, year_end
+from kpis.rules.view_periods import Position, is_over, period_end, year_end
 
 
 def own_half(
