@@ -14,6 +14,7 @@ from django.db import models
 from import_export import widgets
 from import_export.fields import Field
 
+from kpis.rules.status import ACHIEVED_MARK, fold_marks
 from kpis.values import plain_number, western_year
 
 FIRST_YEAR, LAST_YEAR = 1990, 2100
@@ -140,11 +141,12 @@ class ChoiceCell(Cell):
 
 class FlagCell(Cell):
     blank_value = False
-    TRUE = {"1", "true", "yes", "はい", "○"}
+    # 〇 is written in any of its circles (kpis/rules/status.py folds them).
+    TRUE = {"1", "true", "yes", "はい", ACHIEVED_MARK}
     FALSE = {"0", "false", "no", "いいえ"}
 
     def parse(self, value):
-        text = cell_text(value).lower()
+        text = fold_marks(cell_text(value)).lower()
         if text in self.TRUE:
             return True
         if text in self.FALSE:

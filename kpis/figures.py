@@ -20,6 +20,8 @@ from kpis.achievement import (
     achievement_to_date,
 )
 from kpis.models import Actual, Indicator, Target
+from kpis.rules.judgement import Judgement, View, judgement
+from kpis.rules.targets import target_for
 from plans.models import Plan
 
 
@@ -74,6 +76,8 @@ def figures_from(
             target_shape=indicator.target_shape,
             direction=indicator.direction,
             aggregation=indicator.aggregation,
+            measure=indicator.measure,
+            rate_places=indicator.rate_places,
         ),
         targets=tuple(target_figure(t) for t in targets),
         actuals=actual_figures,
@@ -106,4 +110,34 @@ def achievement_to_date_of(
     """The indicator's achievement over its plan so far, through `fiscal_year` (or its first half)."""
     return achievement_to_date(
         figures_of(indicator), fiscal_year=fiscal_year, half=half, as_of=as_of, thresholds=thresholds
+    )
+
+
+def judgement_of(
+    indicator: Indicator,
+    view: View,
+    *,
+    as_of: datetime.date,
+    thresholds: Thresholds | None = None,
+    preliminary: tuple[ActualFigure, ...] = (),
+) -> Judgement:
+    """What `view` shows for the indicator (kpis/rules/judgement.py); the plan's own thresholds
+    unless others are given. Runs no query on an indicator fetched through `with_figures()`."""
+    return judgement(
+        figures_of(indicator, preliminary),
+        view,
+        as_of=as_of,
+        thresholds=thresholds or thresholds_of(indicator.kpi.plan),
+    )
+
+
+def target_of(indicator: Indicator, year: int, *, half: str | None = None) -> Target | None:
+    """The Target that applies to the indicator in `year` (or one half of it): the one answer the
+    judgement, the report form, central entry and the revisions page share (`target_for`)."""
+    return target_for(
+        indicator.targets.all(),
+        year,
+        shape=indicator.target_shape,
+        half=half,
+        plan_start_year=indicator.kpi.plan.start_fiscal_year,
     )

@@ -186,6 +186,12 @@ class Indicator(models.Model):
     aggregation = models.CharField(
         _("集計"), max_length=6, choices=Aggregation.choices, default=Aggregation.FLOW
     )
+    # The documents print most rates whole (129%) and a few with decimals (003: 251社 (達成率 167.3%)).
+    rate_places = models.PositiveSmallIntegerField(
+        _("達成率の小数桁数"),
+        default=0,
+        help_text=_("出典が達成率を印字する小数点以下の桁数（0: 129%、1: 167.3%）。四捨五入。"),
+    )
     predecessor = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -209,6 +215,9 @@ class Indicator(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(measure="percent") | models.Q(unit="%"),
                 name="indicator_percent_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rate_places__lte=3), name="indicator_rate_places_0_to_3"
             ),
         ]
 

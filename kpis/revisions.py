@@ -7,8 +7,8 @@ or the text through save() with the reviser and the reason in their history, and
 Revision row, which is what the liaison meeting reads.
 
 How a new target value takes effect from `effective_fiscal_year` (Y) depends on the target's shape
-(the engine, kpis/achievement.py, reads for a year its own fy/cy target, else the latest earlier
-one; a goal shape looks forward to the next later goal):
+(kpis/rules/targets.py `target_for`, which every page and the judgement ask, reads for a year its
+own fy/cy target, else the latest earlier one; a goal shape looks forward to the next later goal):
 
 - per year: the target of Y is written (created or updated) and every later yearly target gets the
   new value; earlier years keep their own targets.
@@ -31,9 +31,10 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from kpis.achievement import YEAR_PERIODS, cumulative_target, target_in_force
 from kpis.history import recorded
 from kpis.models import Indicator, Kpi, Period, Revision, Target
+from kpis.rules.inputs import YEAR_PERIODS
+from kpis.rules.targets import cumulative_target, target_for
 from kpis.values import parse_figure
 from plans.models import Plan
 from regions import access
@@ -147,13 +148,6 @@ def revise_target(user, indicator: Indicator, *, new_value: Decimal, effective_f
     return revision
 
 
-def target_in_force_for(indicator: Indicator, targets: list[Target], year: int) -> Target | None:
-    """The target a year is judged against after the revisions (what the revision form shows)."""
-    if _is_cumulative(indicator, targets):
-        return cumulative_target(targets, year)
-    return target_in_force(targets, year, shape=indicator.target_shape)
-
-
 def _is_cumulative(indicator: Indicator, targets: list[Target]) -> bool:
     """A cumulative indicator, or a goal written only as a total to date (LED応用製品 290件（累計））."""
     if indicator.target_shape == Shape.CUMULATIVE:
@@ -198,7 +192,7 @@ def _value_of(target: Target | None) -> Decimal | None:
 def _per_year_writes(indicator, targets, year, value):
     period = _yearly_period(targets)
     yearly = [t for t in targets if t.period == period]
-    old = target_in_force(yearly, year, shape=Shape.PER_YEAR)
+    old = target_for(yearly, year, shape=Shape.PER_YEAR)
     old_value = _value_of(old)
     own = next((t for t in yearly if t.year == year), None)
     writes = []
@@ -216,11 +210,11 @@ def _goal_writes(indicator, targets, year, value):
     period = _yearly_period(targets)
     yearly = [t for t in targets if t.period == period]
     shape = indicator.target_shape
-    old = target_in_force(yearly, year, shape=shape)
+    old = target_for(yearly, year, shape=shape)
     old_value = _value_of(old)
     writes = []
     # Years before Y keep the goal they were measured against.
-    kept = target_in_force(yearly, year - 1, shape=shape)
+    kept = target_for(yearly, year - 1, shape=shape)
     plan = indicator.kpi.plan
     has_own = any(t.year == year - 1 for t in yearly)
     if kept is not None and not has_own and year > plan.start_fiscal_year and kept.value != value:
@@ -240,6 +234,7 @@ def _goal_writes(indicator, targets, year, value):
 
 def _cumulative_writes(indicator, targets, year, value):
     cums = [t for t in targets if t.period == CUM]
+    # The total to revise, even for a year outside its span (where target_for finds none to judge).
     old = cumulative_target(cums, year)
     if old is None:
         plan = indicator.kpi.plan

@@ -58,9 +58,9 @@ class Plan(models.Model):
     decided_by = models.CharField(_("策定主体"), max_length=100, blank=True)
     revised_on = models.DateField(_("改訂日"), null=True, blank=True)
     summary = models.TextField(_("概要"), blank=True)
-    # Achievement thresholds are plan settings: ○ from `achieved_percent`, △ from `partial_percent`.
+    # Achievement thresholds are plan settings: 〇 from `achieved_percent`, △ from `partial_percent`.
     achieved_percent = models.DecimalField(
-        _("達成（○）とする達成率（%）"), max_digits=5, decimal_places=1, default=Decimal("100")
+        _("達成（〇）とする達成率（%）"), max_digits=5, decimal_places=1, default=Decimal("100")
     )
     partial_percent = models.DecimalField(
         _("一部達成（△）とする達成率（%）"), max_digits=5, decimal_places=1, default=Decimal("80")
@@ -169,7 +169,7 @@ class Measure(models.Model):
         PROTECTION = "protection", _("保護に係る支援")
 
     class Mark(models.TextChoices):
-        ACHIEVED = "achieved", "○"
+        ACHIEVED = "achieved", "〇"  # U+3007, as the measures tables print it
         PARTLY = "partly", "△"
         NOT_ACHIEVED = "not_achieved", "×"
 

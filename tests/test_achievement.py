@@ -82,8 +82,8 @@ def to_date(fig, year, *, half=None, as_of=AS_OF, thresholds=DEFAULT) -> Achieve
 
 
 def test_the_status_labels_are_the_documents_marks():
-    assert [s.label for s in Status] == ["○", "△", "×", "未報告", "対象外"]
-    # ○ △ × share their values with plans.models.Measure.Mark
+    assert [s.label for s in Status] == ["〇", "△", "×", "未報告", "対象外"]
+    # 〇 △ × share their values with plans.models.Measure.Mark
     assert [Status.ACHIEVED, Status.PARTLY, Status.NOT_ACHIEVED] == ["achieved", "partly", "not_achieved"]
 
 
@@ -94,7 +94,7 @@ def test_the_status_labels_are_the_documents_marks():
         (D("99.99"), DEFAULT, Status.PARTLY),
         (D("80"), DEFAULT, Status.PARTLY),
         (D("79.99"), DEFAULT, Status.NOT_ACHIEVED),
-        # a plan with other thresholds: ○ from 95%, △ from 90%
+        # a plan with other thresholds: 〇 from 95%, △ from 90%
         (D("95.75"), Thresholds(achieved=D(95), partial=D(90)), Status.ACHIEVED),
         (D("92"), Thresholds(achieved=D(95), partial=D(90)), Status.PARTLY),
         (D("82"), Thresholds(achieved=D(95), partial=D(90)), Status.NOT_ACHIEVED),
@@ -126,6 +126,20 @@ def test_the_unrounded_rate_decides_the_status_not_the_printed_percent():
 def test_rates_print_as_whole_percent_rounded_half_up(actual_value, target_value, printed):
     rate = D(actual_value) * 100 / D(target_value)
     assert format_rate(rate) == printed
+
+
+def test_a_rate_prints_with_the_indicators_places():
+    # 003 I-2(2)①2)i): 251社 (達成率 167.3%) of 150社 (2020～2022年度累計)
+    rate = D(251) * 100 / D(150)
+    assert (format_rate(rate), format_rate(rate, 1)) == ("167%", "167.3%")
+    effect = IndicatorFigures(
+        rules=Rules(target_shape=CUMULATIVE, rate_places=1),
+        targets=(target(CUM, 2022, 150, start_year=2020),),
+        actuals=(actual(CUM, 2022, 251),),
+    )
+    assert of_year(effect, 2022).rate_text == "167.3%"
+    assert of_year(C04, 2020).rate_text == "129%"  # whole percent by default
+    assert of_year(C04, 2023).rate_text == ""
 
 
 def test_half_up_differs_from_pythons_round_at_198_5():

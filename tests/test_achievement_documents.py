@@ -90,7 +90,7 @@ def test_the_printed_rate_is_reproduced_from_the_fixtures(db, plan, kpi, code, y
 @pytest.mark.parametrize(
     ("year", "status"),
     [
-        # 003 I-2(2)①1)ii)b: 515件(129%) ○, 383件(96%) △, 328件(82%) △ — 82% is above the 80% line
+        # 003 I-2(2)①1)ii)b: 515件(129%) 〇, 383件(96%) △, 328件(82%) △ — 82% is above the 80% line
         (2020, Status.ACHIEVED),
         (2021, Status.PARTLY),
         (2022, Status.PARTLY),
@@ -98,7 +98,7 @@ def test_the_printed_rate_is_reproduced_from_the_fixtures(db, plan, kpi, code, y
 )
 def test_foreign_filing_grants_are_marked_by_the_plans_thresholds(db, year, status):
     assert result(2, "C04", year).status is status
-    assert result(2, "C04", year).status.label == {2020: "○", 2021: "△", 2022: "△"}[year]
+    assert result(2, "C04", year).status.label == {2020: "〇", 2021: "△", 2022: "△"}[year]
 
 
 def test_ishikawa_fy2018_at_60_percent_is_not_achieved(db):
@@ -135,6 +135,21 @@ def test_every_rate_printed_in_an_actuals_note_is_reproduced(db):
         assert round_percent(achieved.rate, places) == Decimal(match.group(1)), actual.note
         checked += 1
     assert checked >= 30
+
+
+def test_each_indicator_prints_its_rate_with_the_places_its_source_prints(db):
+    # Indicator.rate_places: 0 (whole percent) unless the source prints decimals. 003 I-2(2)①2)i)
+    # prints 251社 (達成率 167.3%) of 150社; 003 I-2(2)①1)ii)e prints 15,022件 (167%) of 9,000件.
+    checked = 0
+    for actual in Actual.objects.filter(note__contains="達成率").select_related("indicator__kpi__plan"):
+        printed = re.search(r"達成率\s*(\d+(?:\.\d+)?)[%％]", actual.note).group(1) + "%"
+        found = actual.indicator
+        achieved = result(found.kpi.plan.number, found.kpi.code, actual.year, found.code)
+        assert achieved.rate_text == printed, actual.note
+        checked += 1
+    assert checked >= 30
+    assert result(2, "C02", 2022).rate_text == "167.3%"
+    assert result(2, "C07", 2022).rate_text == "167%"
 
 
 def test_the_national_regional_result_of_the_1st_plan_is_about_92_percent(db):

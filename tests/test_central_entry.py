@@ -257,7 +257,7 @@ def test_confirming_replaces_a_published_actual_and_the_dashboard_follows(
     jpo, users, django_capture_on_commit_callbacks
 ):
     core = central("C01")
-    assert dashboard_cells(jpo, core) == {"actual": "277", "rate": "111% ○"}  # 003: 277社 (111%)
+    assert dashboard_cells(jpo, core) == {"actual": "277", "rate": "111% 〇"}  # 003: 277社 (111%)
     with django_capture_on_commit_callbacks(execute=True):
         response = post(jpo, FY_URL, action="confirm", **{f"value-{core.pk}": "300"})
     assert response.status_code == 302
@@ -267,7 +267,7 @@ def test_confirming_replaces_a_published_actual_and_the_dashboard_follows(
     assert (record.history_user, record.history_change_reason) == (users["demo-jpo"], CONFIRM_REASON)
     assert (record.history_type, record.value) == ("~", 300)  # the fixture's row, changed
     assert dashboard_cells(jpo, core) == {"actual": "300", "rate": expected_rate_cell(core, Decimal(300))}
-    assert dashboard_cells(jpo, core)["rate"] == "120% ○"  # 300 ÷ 250
+    assert dashboard_cells(jpo, core)["rate"] == "120% 〇"  # 300 ÷ 250
 
 
 def test_unchanged_published_values_make_no_draft(jpo):

@@ -145,7 +145,7 @@ def test_hokkaido_fy2018_is_judged_against_the_fy2019_goal(viewer):
 def test_the_block_total_counts_only_achieved_items(viewer):
     rows = csv_records(viewer.get("/dashboard/1/blocks/hokkaido/?fiscal_year=2018&_export=csv&table=summary"))
     total = rows[-1]
-    # One item with a target, reported, △ is not ○: 0/1 → 0.0%
+    # One item with a target, reported, △ is not 〇: 0/1 → 0.0%
     assert (total["項目数（目標あり）"], total["報告済み"], total["達成（○）"], total["達成率"]) == (
         "1",
         "1",
@@ -178,9 +178,9 @@ def test_the_yamagata_region_page_shows_89_and_297_percent(viewer):
     response = viewer.get("/dashboard/1/regions/06/?fiscal_year=2018")
     page = response.content.decode()
     # 000 成果事例 山形: 平成30年度：89件（達成率297％） against その支援件数を３０件とする
-    assert "297% ○" in page
+    assert "297% 〇" in page
     [row] = csv_records(viewer.get("/dashboard/1/regions/06/?fiscal_year=2018&_export=csv&table=indicators"))
-    assert (row["目標"], row["年度実績"], row["達成率"], row["状況"]) == ("30", "89", "297", "○")
+    assert (row["目標"], row["年度実績"], row["達成率"], row["状況"]) == ("30", "89", "297", "〇")
     # The KPI in full, marked as a case study
     assert "第３次山形県総合発展計画の短期アクションプラン" in page
     assert "成果事例" in page
@@ -211,7 +211,7 @@ def test_cumulative_targets_are_marked_and_judged_on_the_total_to_date(viewer):
         "累計（2016〜2019年度）",
         "31",
         "155",
-        "○",
+        "〇",
     )
 
 

@@ -78,7 +78,7 @@ def test_computed_results_stand_apart_from_the_reported_ones(viewer):
     assert rows[("中央KPI", "判定した年度（実績のある最後の年度）", "算出")]["第1次計画"] == (
         "2019年度（令和元年度）"
     )
-    # The 2nd plan in FY2022 (003 I-2(2)①): ○ C01 277/250, C02 251/150, C05 6,035/5,500,
+    # The 2nd plan in FY2022 (003 I-2(2)①): 〇 C01 277/250, C02 251/150, C05 6,035/5,500,
     # C06 401/300, C07 15,022/9,000; △ C03 213/250, C04 328/400, C08 4,700/5,000; C09 not reported.
     assert rows[("中央KPI", "達成項目（○）", "算出")]["第2次計画"] == "5"
     assert rows[("中央KPI", "目標のある項目", "算出")]["第2次計画"] == "9"

@@ -59,7 +59,7 @@ def test_hands_on_support_shows_the_printed_actuals_and_rates_of_every_year(view
     assert [years[y]["目標"] for y in labels] == ["250", "250", "250"]
     assert [years[y]["年度 実績"] for y in labels] == ["267", "256", "277"]
     assert [years[y]["達成率"] for y in labels] == ["107", "102", "111"]
-    assert [years[y]["状況"] for y in labels] == ["○", "○", "○"]
+    assert [years[y]["状況"] for y in labels] == ["〇", "〇", "〇"]
     assert years["2020年度（令和2年度）"]["出典"] == "003 I-2(2)①1)i)"
     page = viewer.get(url).content.decode()
     for text in ("267", "256", "277", "107%", "102%", "111%", "上期 実績", "下期 実績"):
@@ -94,7 +94,7 @@ def test_the_first_plans_consultations_show_the_fy2015_to_fy2019_series(viewer):
     assert "計画期間前" in first["備考"] and "基準値 80,000件" in first["備考"]
     last = years["2019年度（令和元年度）"]
     # 000 §2: 平成31年度 9.5万件 ➡ 10.7万件: 107,067 ÷ 95,000 = 113%, achieved
-    assert (last["目標"], last["達成率"], last["状況"]) == ("95000", "113", "○")
+    assert (last["目標"], last["達成率"], last["状況"]) == ("95000", "113", "〇")
     # (107,067 − 80,000) ÷ (95,000 − 80,000) = 180% of the baseline-to-target gap
     assert (last["基準値"], last["基準値から目標までの進捗"]) == ("80000", "180")
 

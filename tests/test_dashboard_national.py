@@ -47,7 +47,7 @@ def test_second_plan_central_kpis_show_the_printed_rates(viewer):
     # 003 I-2(2)①1)i): 267社(107%), 256社(102%), 277社(111%) against 250社/年度
     assert [core[f"{y}年度 実績"] for y in (2020, 2021, 2022)] == ["267", "256", "277"]
     assert [core[f"{y}年度 達成率"] for y in (2020, 2021, 2022)] == ["107", "102", "111"]
-    assert core["2020年度 状況"] == "○"
+    assert core["2020年度 状況"] == "〇"
     grants = dict(zip(header, rows["外国出願補助金支援による新規採択件数"], strict=True))
     # 003 I-2(2)①1)ii)b: 515件(129%)、383件(96%)、328件(82%)
     assert [grants[f"{y}年度 達成率"] for y in (2020, 2021, 2022)] == ["129", "96", "82"]

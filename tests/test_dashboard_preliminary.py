@@ -69,4 +69,4 @@ def test_once_approved_the_figure_is_published_without_the_mark(
     header, *rows = kanagawa_rows(client, "demo-viewer", BLOCK_H1)
     seminars = next(row for row in rows if row[1] == "実務・経営セミナーの開催回数")
     assert seminars[header.index("上期実績")] == "3"
-    assert seminars[header.index("状況")] == "○"
+    assert seminars[header.index("状況")] == "〇"

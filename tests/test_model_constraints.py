@@ -138,3 +138,14 @@ def test_a_designated_city_lies_in_a_prefecture(db):
             name_en="Nowhere",
             block=kobe.block,
         )
+
+
+def test_an_indicators_rate_places_default_to_whole_percent_and_stay_at_most_3(count_indicator):
+    assert count_indicator.rate_places == 0
+    count_indicator.rate_places = 4
+    with pytest.raises(IntegrityError), transaction.atomic():
+        count_indicator.save(update_fields=["rate_places"])
+    # 003 I-2(2)①2)i) prints 達成率 167.3%: the one indicator of the documents with a decimal place
+    assert list(
+        Indicator.objects.filter(rate_places__gt=0).values_list("kpi__plan__number", "kpi__code")
+    ) == [(2, "C02")]

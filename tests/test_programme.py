@@ -164,7 +164,7 @@ def test_a_kobe_officer_reports_the_bureau_approves_and_the_programme_page_shows
     }
     # 上期: a count against half the year's target (2 ÷ 1.5 → 133%, 0 ÷ 0.5 → 0%); the number of
     # companies supported is a level, judged against the whole year's 5 (5 ÷ 5 → 100%)
-    assert rows["神戸市"][1:] == ["1.5", "2", "133", "○", "5", "5", "100", "○", "0.5", "0", "0", "×"]
+    assert rows["神戸市"][1:] == ["1.5", "2", "133", "〇", "5", "5", "100", "〇", "0.5", "0", "0", "×"]
     assert rows["青森県"][4] == "未報告"
     summary = {
         row[0]: row
@@ -176,9 +176,9 @@ def test_a_kobe_officer_reports_the_bureau_approves_and_the_programme_page_shows
 
     # the whole year, with only the first half reported: 2 of 3 meetings (67%), 5 of 5 companies
     year = {row[0]: row for row in csv_rows(viewer.get(PAGE, {"_export": "csv", "table": "indicators"}))}
-    assert year["神戸市"][1:] == ["3", "2", "67", "×", "5", "5", "100", "○", "1", "0", "0", "×"]
+    assert year["神戸市"][1:] == ["3", "2", "67", "×", "5", "5", "100", "〇", "1", "0", "0", "×"]
     html = viewer.get(PAGE, {"half": "h1"}).content.decode()
-    assert "133% ○" in html and "66.7%" in html
+    assert "133% 〇" in html and "66.7%" in html
 
 
 def test_the_programme_report_and_the_action_plans_report_of_the_same_half_stay_apart(

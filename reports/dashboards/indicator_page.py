@@ -7,7 +7,7 @@ import django_tables2 as tables
 from django.urls import reverse
 
 from kpis.achievement import BASELINE, CUM, CUMULATIVE, CY, MILESTONE
-from kpis.revisions import target_in_force_for
+from kpis.figures import target_of
 from plans.fiscal import H1, H2, HALF_LABELS, fiscal_year_label
 from reports.dashboards.comparison import is_calendar_year
 from reports.display import charts
@@ -260,10 +260,9 @@ def candidate_view(candidate) -> dict:
 
 def years_in_force(indicator) -> list[dict]:
     """The target each year of the plan is judged against now (from the prefetched targets)."""
-    targets = list(indicator.targets.all())
     rows = []
     for year in indicator.kpi.plan.fiscal_years:
-        target = target_in_force_for(indicator, targets, year)
+        target = target_of(indicator, year)
         if target is None:
             used = "目標なし"
         elif target.period == CUM:

@@ -290,7 +290,7 @@ def test_a_viewer_reads_the_dashboards_charts_tables_and_downloads(browsing):
     assert display_percent(judged.result.rate) == "107%"
     central = table_records(table_with_heading(page, "KPI"))
     assert central["ハンズオン支援社数"]["2020年度 実績"] == "267"
-    assert central["ハンズオン支援社数"]["2020年度 達成率"] == "107% ○"
+    assert central["ハンズオン支援社数"]["2020年度 達成率"] == "107% 〇"
 
     # The regional results per block equal the engine's tally.
     expected = regional_tally(plan, year, block=kanto)
