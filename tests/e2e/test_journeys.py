@@ -136,7 +136,7 @@ def test_an_officer_writes_and_submits_the_report_with_the_keyboard_alone(browsi
     press_and_wait(page, "Enter")
     assert page.url.endswith(REPORT_URL)
     expect(page.get_by_role("heading", level=1)).to_have_text("神奈川県 2022年度（令和4年度） 上期の進捗報告")
-    expect(state_badge(page)).to_have_text("作成中")
+    expect(state_badge(page)).to_have_text("未着手")  # nothing stored until the first save
 
     # The fields in the order of the page, each reached by Tab; the seminars' count is negative.
     typed = {
