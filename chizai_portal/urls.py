@@ -2,10 +2,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import RedirectView
 from two_factor import views as two_factor
 
 from chizai_portal.second_factor import PortalLoginView
+from reports.home import views as home
 
 admin.site.site_header = _("知財KPIポータル")
 admin.site.site_title = _("知財KPIポータル")
@@ -24,7 +24,7 @@ two_factor_pages = [
 ]
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="reports:current", permanent=False), name="home"),
+    path("", home.home, name="home"),
     # The password, then the second factor for those who have one (chizai_portal/second_factor.py).
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

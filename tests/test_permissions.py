@@ -71,7 +71,8 @@ KANTO_MEETING_READERS = ["officer", "officer_same_block", "bureau", "central", "
 
 RULES = {
     # a plain redirect to the current dashboard, which itself asks anonymous users to log in
-    "home": Rule(get=same(302, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False),
+    # a home page per role; a viewer is sent to the current plan's dashboard
+    "home": Rule(get=same(200, SIGNED_IN) | {"viewer": 302}, post=same(405, SIGNED_IN)),
     "login": Rule(get=same(200, list(ROLES)), post=same(200, list(ROLES)), sends_anonymous_to_login=False),
     "logout": Rule(get=same(405, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False),
     # two-factor log-in (tests/test_two_factor.py): anyone signed in enrols and sees their own settings;

@@ -280,8 +280,6 @@ def state_changing_pages() -> list[tuple[str, str]]:
     """(URL name, role) for every named URL that takes a POST, from the permission matrix."""
     pages = []
     for name, rule in RULES.items():
-        if name == "home":
-            continue  # a plain redirect to the dashboard, whatever the method
         if rule.post.get("anonymous") in PROCESSED and not rule.sends_anonymous_to_login:
             pages.append((name, "anonymous"))
             continue

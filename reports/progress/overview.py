@@ -13,6 +13,7 @@ from regions.models import Block, Region
 from reports.dashboards.programme import report_url_name
 from reports.models import ProgressReport, ReportingPeriod
 from reports.progress import workflow
+from reports.progress.board import expected_pairs
 
 State = ProgressReport.State
 
@@ -52,6 +53,15 @@ class ReportRow:
         return lateness(self.report, self.period, self.today)
 
     @property
+    def days_left(self) -> int | None:
+        """Days until the deadline (0 on the day) while the report is still to be submitted; None once
+        it is submitted or approved, or after the deadline (then `late_label` says how late)."""
+        if self.state in (State.SUBMITTED, State.APPROVED):
+            return None
+        left = (self.period.deadline - self.today).days
+        return left if left >= 0 else None
+
+    @property
     def waiting_for_review(self) -> bool:
         return self.state == State.SUBMITTED
 
@@ -70,25 +80,36 @@ def officer_overview(user, region_id: int, today: datetime.date) -> dict:
     return {"view": "officer", "region": region, "rows": rows}
 
 
-def bureau_overview(user, block_id: int, today: datetime.date) -> dict:
+def open_period_rows(
+    user, today: datetime.date, *, block_id: int | None = None
+) -> tuple[list[ReportingPeriod], list[ReportRow]]:
+    """The open periods, and a row per open period and region that reports in it (of one block, when
+    given) with its report: four queries however many periods and regions."""
     periods = list(ReportingPeriod.objects.filter(is_locked=False).select_related("plan"))
-    rows = []
-    for period in periods:
-        regions = reporting_regions(period).filter(block_id=block_id)
-        reports = {
-            r.region_id: r
-            for r in ProgressReport.objects.filter(period=period, region__block_id=block_id).select_related(
-                "period"
-            )
-        }
-        rows += [row_for(user, period, region, reports.get(region.pk), today) for region in regions]
-    waiting = [row for row in rows if row.waiting_for_review]
-    others = [row for row in rows if not row.waiting_for_review]
+    pairs = expected_pairs({period.plan_id for period in periods})
+    regions = Region.objects.filter(pk__in={region_id for _plan, region_id in pairs})
+    reports = ProgressReport.objects.filter(period__in=periods).select_related("period")
+    if block_id is not None:
+        regions = regions.filter(block_id=block_id)
+        reports = reports.filter(region__block_id=block_id)
+    regions = list(regions.select_related("block").order_by("order", "code"))
+    by_key = {(report.period_id, report.region_id): report for report in reports}
+    rows = [
+        row_for(user, period, region, by_key.get((period.pk, region.pk)), today)
+        for period in periods
+        for region in regions
+        if (period.plan_id, region.pk) in pairs
+    ]
+    return periods, rows
+
+
+def bureau_overview(user, block_id: int, today: datetime.date) -> dict:
+    _periods, rows = open_period_rows(user, today, block_id=block_id)
     return {
         "view": "bureau",
         "block": Block.objects.get(pk=block_id),
-        "waiting": waiting,
-        "rows": others,
+        "waiting": [row for row in rows if row.waiting_for_review],
+        "rows": [row for row in rows if not row.waiting_for_review],
     }
 
 
@@ -100,27 +121,19 @@ class PeriodSummary:
 
 
 def central_overview(user, today: datetime.date) -> dict:
-    summaries, waiting = [], []
-    for period in ReportingPeriod.objects.filter(is_locked=False).select_related("plan"):
-        reports = {
-            r.region_id: r for r in ProgressReport.objects.filter(period=period).select_related("period")
-        }
-        rows = [
-            row_for(user, period, region, reports.get(region.pk), today)
-            for region in reporting_regions(period)
-        ]
-        by_state = Counter(row.state for row in rows)
+    periods, rows = open_period_rows(user, today)
+    summaries = []
+    for period in periods:
+        period_rows = [row for row in rows if row.period.pk == period.pk]
+        by_state = Counter(row.state for row in period_rows)
         counts = [(NOT_STARTED, NOT_STARTED_LABEL, by_state[NOT_STARTED])]
         counts += [(state.value, str(state.label), by_state[state.value]) for state in State]
-        summaries.append(PeriodSummary(period, counts, rows))
-        waiting += [row for row in rows if row.waiting_for_review]
-    return {"view": "central", "summaries": summaries, "waiting": waiting}
-
-
-def reporting_regions(period: ReportingPeriod):
-    """The regions with regional KPIs in the period's plan: those who report."""
-    kpis = Kpi.objects.filter(plan_id=period.plan_id, level=Kpi.Level.REGIONAL).values("region_id")
-    return Region.objects.filter(pk__in=kpis).select_related("block").order_by("order", "code")
+        summaries.append(PeriodSummary(period, counts, period_rows))
+    return {
+        "view": "central",
+        "summaries": summaries,
+        "waiting": [row for row in rows if row.waiting_for_review],
+    }
 
 
 def lateness(report: ProgressReport | None, period: ReportingPeriod, today: datetime.date) -> str:
