@@ -35,6 +35,7 @@ urlpatterns = [
     path("progress/", progress.index, name="progress_index"),
     path("progress/periods/", periods.periods, name="periods"),
     path("progress/periods/<int:period_id>/lock/", periods.lock, name="period_lock"),
+    path("progress/periods/<int:period_id>/deadline/", periods.deadline, name="period_deadline"),
     path("progress/status/", board.status_board, name="status_board"),
     path(REPORT, progress.report, name="progress_report"),
     path(REPORT + "review/", progress.review, name="progress_review"),

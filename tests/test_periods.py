@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from kpis.models import Actual
@@ -40,6 +41,7 @@ def posted(**overrides):
         "fiscal_year": "2021",
         "half": "h2",
         "deadline": "2022-04-30",
+        "confirm_past": "on",  # the documents' years are past: their deadlines are too
     }
     data.update(overrides)
     return data
@@ -53,7 +55,12 @@ def test_central_staff_see_every_period_with_its_reports_per_state(client, users
     workflow.submit(officer, workflow.report_of(period, Region.objects.get(code="14")), version=1)
     workflow.report_of(period, Region.objects.get(code="11"))
     locked = workflow.open_period(
-        users["demo-jpo"], plan=period.plan, fiscal_year=2021, half="h1", deadline=datetime.date(2021, 10, 31)
+        users["demo-jpo"],
+        plan=period.plan,
+        fiscal_year=2021,
+        half="h1",
+        deadline=datetime.date(2021, 10, 31),
+        confirm_past=True,
     )
     workflow.set_period_locked(users["demo-jpo"], locked, True)
 
@@ -251,3 +258,84 @@ def test_closing_is_post_only_and_an_unknown_period_is_404(client, users, period
         client.post(reverse("reports:period_lock", args=[period.pk + 1000]), {"locked": "1"}).status_code
         == 404
     )
+
+
+# --- deadlines in the past, and moving a deadline ----------------------------------------------------
+
+
+def test_opening_a_period_with_a_past_deadline_asks_for_confirmation_and_keeps_the_form(client, users):
+    client.force_login(users["demo-jpo"])
+    posted = {
+        "plan": Plan.objects.get(number=2).pk,
+        "fiscal_year": "2022",
+        "half": "h2",
+        "deadline": "2020-01-01",
+    }
+    refused = client.post("/progress/periods/", posted)
+    html = refused.content.decode()
+    assert refused.status_code == 400
+    assert "提出期限（2020年1月1日）が今日より前の日付です" in html and 'value="2020-01-01"' in html
+    assert not ReportingPeriod.objects.filter(fiscal_year=2022, half="h2").exists()
+    confirmed = client.post("/progress/periods/", posted | {"confirm_past": "on"})
+    assert confirmed.status_code == 302
+    assert ReportingPeriod.objects.get(fiscal_year=2022, half="h2").deadline == datetime.date(2020, 1, 1)
+
+
+def test_central_staff_move_a_deadline_with_a_reason_and_the_history_keeps_both(client, users, period):
+    client.force_login(users["demo-jpo"])
+    url = f"/progress/periods/{period.pk}/deadline/"
+    new = period.deadline + datetime.timedelta(days=7)
+    seen = period.deadline.isoformat()
+    without_reason = client.post(url, {"seen": seen, "deadline": new.isoformat(), "reason": ""})
+    assert (
+        without_reason.status_code == 400
+        and "変更の理由を入力してください" in without_reason.content.decode()
+    )
+    moved = client.post(url, {"seen": seen, "deadline": new.isoformat(), "reason": "システム停止のため延長"})
+    assert moved.status_code == 302
+    period.refresh_from_db()
+    assert period.deadline == new
+    record = period.history.order_by("-history_date").first()
+    assert (
+        record.history_user == users["demo-jpo"] and "システム停止のため延長" in record.history_change_reason
+    )
+    page = client.get(url).content.decode()
+    assert f"{new:%Y年%-m月%-d日}" in page and "システム停止のため延長" in page
+
+
+def test_a_deadline_moved_meanwhile_is_not_overwritten(client, users, period):
+    client.force_login(users["demo-jpo"])
+    url = f"/progress/periods/{period.pk}/deadline/"
+    seen = period.deadline
+    workflow.change_deadline(
+        users["demo-admin"],
+        period,
+        seen=seen,
+        deadline=seen + datetime.timedelta(days=1),
+        reason="先の変更",
+        today=seen,
+    )
+    stale = client.post(
+        url,
+        {
+            "seen": seen.isoformat(),
+            "deadline": (seen + datetime.timedelta(days=9)).isoformat(),
+            "reason": "後の変更",
+        },
+    )
+    assert stale.status_code == 409
+    period.refresh_from_db()
+    assert period.deadline == seen + datetime.timedelta(days=1)
+    assert "後の変更" in stale.content.decode()  # what was typed is kept
+
+
+def test_only_central_staff_move_a_deadline(users, period):
+    with pytest.raises(PermissionDenied):
+        workflow.change_deadline(
+            users["demo-bureau-kanto"],
+            period,
+            seen=period.deadline,
+            deadline=period.deadline,
+            reason="x",
+            today=period.deadline,
+        )

@@ -107,6 +107,11 @@ RULES = {
         get=same(403, NOT_CENTRAL) | same(200, ["central", "admin"]),
         post=same(403, NOT_CENTRAL) | same(400, ["central", "admin"]),
     ),
+    "reports:period_deadline": Rule(
+        get=same(403, NOT_CENTRAL) | same(200, ["central", "admin"]),
+        post=same(403, NOT_CENTRAL) | same(400, ["central", "admin"]),
+        kwargs={"period_id": "demo"},
+    ),
     "reports:period_lock": Rule(
         get=same(405, SIGNED_IN),
         post=same(403, NOT_CENTRAL) | same(400, ["central", "admin"]),

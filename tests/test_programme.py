@@ -54,6 +54,7 @@ def programme_period(users):
         fiscal_year=2024,
         half="h1",
         deadline=datetime.date(2024, 10, 31),
+        confirm_past=True,
     )
 
 
@@ -190,6 +191,7 @@ def test_the_programme_report_and_the_action_plans_report_of_the_same_half_stay_
         fiscal_year=2024,
         half="h1",
         deadline=datetime.date(2024, 10, 31),
+        confirm_past=True,
     )
     login(client, users["test-kobe"])
     programme_page = client.get(KOBE_REPORT)

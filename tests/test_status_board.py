@@ -44,6 +44,7 @@ def late_period(users):
         fiscal_year=2021,
         half="h2",
         deadline=timezone.localdate() - datetime.timedelta(days=10),
+        confirm_past=True,
     )
 
 

@@ -35,7 +35,13 @@ from reports.dashboards.caching import bump_submissions_version
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 from reports.posted import foreign_ids_message, posted_ids, read_figure, read_text
 from reports.progress.history import TEXT_FIELDS, changes_since, entry_changes, state_history
-from reports.progress.periods import open_period, set_period_locked
+from reports.progress.periods import (
+    StalePeriod,
+    change_deadline,
+    deadline_history,
+    open_period,
+    set_period_locked,
+)
 
 __all__ = [
     "APPROVED_SOURCE",
@@ -63,6 +69,9 @@ __all__ = [
     "return_report",
     "save_draft",
     "set_period_locked",
+    "StalePeriod",
+    "change_deadline",
+    "deadline_history",
     "state_history",
     "submit",
 ]

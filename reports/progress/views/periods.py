@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from plans.fiscal import fiscal_year_of, half_of
 from plans.models import Plan
@@ -65,8 +65,33 @@ class PeriodForm(forms.Form):
         },
     )
 
+    confirm_past = forms.BooleanField(
+        label="過去の日付の提出期限で設定することを確認しました",
+        required=False,
+        help_text="今日より前の提出期限は、この確認があるときだけ設定します。",
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.setdefault("aria-describedby", f"error-{name}")
+
+
+class DeadlineForm(forms.Form):
+    """A new deadline for a period, with the reason; `seen` is the deadline the page showed."""
+
+    seen = forms.DateField(widget=forms.HiddenInput, input_formats=["%Y-%m-%d"])
+    deadline = PeriodForm.base_fields["deadline"]
+    reason = forms.CharField(
+        label="変更の理由",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+    confirm_past = PeriodForm.base_fields["confirm_past"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].label = "新しい提出期限"
         for name, field in self.fields.items():
             field.widget.attrs.setdefault("aria-describedby", f"error-{name}")
 
@@ -95,10 +120,14 @@ def periods(request):
                     fiscal_year=data["fiscal_year"],
                     half=data["half"],
                     deadline=data["deadline"],
+                    confirm_past=data["confirm_past"],
                 )
             except workflow.WorkflowError as error:
                 outside = data["fiscal_year"] not in data["plan"].fiscal_years
-                form.add_error("fiscal_year" if outside else None, error.message)
+                field = (
+                    "deadline" if "deadline" in error.field_errors else ("fiscal_year" if outside else None)
+                )
+                form.add_error(field, error.message)
             except IntegrityError:
                 # opened by someone else between the check and the insert
                 form.add_error(None, "この報告期間は既に開設されています。")
@@ -135,6 +164,60 @@ def lock(request, period_id: int):
     else:
         messages.success(request, f"「{period_label(period)}」の受付を再開しました。")
     return redirect("reports:periods")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def deadline(request, period_id: int):
+    """Move a period's deadline, with a reason; the page lists the earlier deadlines."""
+    if not access.may_manage_periods(request.user):
+        raise PermissionDenied(NOT_ALLOWED)
+    period = get_object_or_404(ReportingPeriod.objects.select_related("plan"), pk=period_id)
+    if request.method != "POST":
+        form = DeadlineForm(initial={"seen": period.deadline, "deadline": period.deadline})
+        return _deadline_page(request, period, form)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        return _deadline_page(request, period, form, status=400)
+    data = form.cleaned_data
+    try:
+        moved = workflow.change_deadline(
+            request.user,
+            period,
+            seen=data["seen"],
+            deadline=data["deadline"],
+            reason=data["reason"],
+            today=timezone.localdate(),
+            confirm_past=data["confirm_past"],
+        )
+    except workflow.StalePeriod as stale:
+        period.refresh_from_db()
+        return _deadline_page(request, period, form, stale=stale, status=409)
+    except workflow.WorkflowError as error:
+        for name, message in error.field_errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        if error.message not in error.field_errors.values():
+            form.add_error(None, error.message)
+        return _deadline_page(request, period, form, status=400)
+    messages.success(
+        request, f"「{period_label(moved)}」の提出期限を {japanese_date(moved.deadline)} に変更しました。"
+    )
+    return redirect("reports:periods")
+
+
+def _deadline_page(request, period, form, *, stale=None, status: int = 200):
+    return render(
+        request,
+        "reports/period_deadline.html",
+        {
+            "period": period,
+            "label": period_label(period),
+            "form": form,
+            "stale": stale,
+            "history": workflow.deadline_history(period),
+        },
+        status=status,
+    )
 
 
 def japanese_date(day) -> str:
