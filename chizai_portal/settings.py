@@ -82,6 +82,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "chizai_portal.second_factor.SecondFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Under DEBUG too, a missing page is the portal's Japanese 404, not Django's technical one.
+    "chizai_portal.error_pages.PortalNotFoundMiddleware",
     # A race lost on the database's lock answers the "changed meanwhile" page (409), not a 500.
     "chizai_portal.conflicts.ConflictMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

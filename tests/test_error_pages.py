@@ -1,4 +1,5 @@
-"""The server-error page is Japanese and says that nothing was saved."""
+"""The error pages are Japanese: the server error says that nothing was saved; a missing page is the
+portal's own 404, with DEBUG on too."""
 
 import pytest
 from django.contrib.auth.models import User
@@ -33,3 +34,15 @@ def test_an_unexpected_error_shows_the_japanese_500_page(monkeypatch):
     html = response.content.decode()
     assert "サーバーエラー（500）" in html and "送信した内容は保存されていません" in html
     assert "a fault inside the pack" not in html
+
+
+@pytest.mark.parametrize("path", ["/no-such-page/", "/kpis/999999/"])
+@pytest.mark.django_db
+def test_under_debug_a_missing_page_is_the_portals_japanese_404(client, settings, path):
+    settings.DEBUG = True
+    create_demo_users()
+    client.force_login(User.objects.get(username="demo-viewer"))
+    response = client.get(path)
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "ページが見つかりません（404）" in html and "Django tried these URL patterns" not in html
