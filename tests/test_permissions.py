@@ -234,6 +234,10 @@ def test_every_named_url_has_a_rule():
 
 @pytest.fixture
 def portal(db):
+    return make_portal()
+
+
+def make_portal() -> dict:
     """The demo users, a second bureau (東北) and Kanagawa's submitted report in the open period."""
     create_demo_users()
     tohoku = User.objects.create_user("test-bureau-tohoku", password="x")
