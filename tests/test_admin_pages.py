@@ -75,8 +75,10 @@ def test_anonymous_users_are_sent_to_log_in(client, db):
     assert reverse("admin:login") in response["Location"]
 
 
-def test_the_home_page_opens_the_dashboard_of_the_plan_in_force(admin_client_):
-    response = admin_client_.get("/", follow=True)
+def test_the_current_dashboard_is_the_plan_in_force(admin_client_):
+    # The home page of central staff is their work list; its dashboard link opens the plan in force.
+    assert admin_client_.get("/").status_code == 200
+    response = admin_client_.get(reverse("reports:current"), follow=True)
     # Today (FY2026) is after the 3rd plan (FY2023–2025): the last plan is the one shown.
     assert response.redirect_chain[-1][0] == reverse("reports:national", args=[3])
     assert "知財KPIポータル" in response.content.decode()
