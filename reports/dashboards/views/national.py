@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from kpis.models import Kpi
+from kpis.rules.inputs import CY, FY
 from reports.dashboards.pages import (
     cached_dashboard,
     chosen_period,
@@ -16,15 +17,18 @@ from reports.dashboards.pages import (
     preliminary_figures,
     render_dashboard,
 )
-from reports.dashboards.rows import block_chart_rows, central_charts, central_rows, national_rows
+from reports.dashboards.rows import block_chart_rows, central_charts, central_table, national_rows
 from reports.dashboards.selectors import (
-    judge_by_year,
+    by_kind_of_year,
+    calendar_views,
+    judge_by_view,
     judge_indicators,
     national_summary,
     plan_indicators,
+    year_views,
 )
 from reports.display import charts
-from reports.display.tables import BlockResultTable, central_kpi_table
+from reports.display.tables import BlockResultTable
 
 
 @login_required
@@ -43,20 +47,19 @@ def national(request, plan_number: int):
     )
     period = chosen_period(filters, plan, today)
     indicators = list(filters.qs)
-    central = [i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL]
+    fiscal, calendar = by_kind_of_year(i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL)
     regional = [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL]
 
-    yearly = judge_by_year(central, plan.fiscal_years, as_of=today)
+    views = year_views(plan.fiscal_years, chosen=period.fiscal_year, half=period.half)
+    by_year = judge_by_view(fiscal, views, as_of=today)
+    by_calendar_year = judge_by_view(calendar, calendar_views(plan.fiscal_years), as_of=today)
     regional_results = judge_indicators(
-        regional,
-        fiscal_year=period.fiscal_year,
-        half=period.half,
-        as_of=today,
-        preliminary=preliminary_figures(request, plan, period),
+        regional, view=period.view, as_of=today, preliminary=preliminary_figures(request, plan, period)
     )
     summary = national_summary(plan, period.fiscal_year, regional_results)
     tables = {
-        "central": central_kpi_table(central_rows(central, yearly), plan.fiscal_years),
+        "central": central_table(fiscal, by_year, FY),
+        "central-calendar": central_table(calendar, by_calendar_year, CY),
         "blocks": BlockResultTable(national_rows(plan, summary)),
     }
     exported = export_if_asked(request, tables, f"plan{plan.number}_national_{period.fiscal_year}")
@@ -71,9 +74,13 @@ def national(request, plan_number: int):
             "period": period,
             "filters": filters,
             "central_table": tables["central"],
+            "calendar_table": tables["central-calendar"] if calendar else None,
             "block_table": tables["blocks"],
             "block_chart": charts.block_rates_chart(block_chart_rows(summary.blocks)),
-            "central_charts": central_charts(central, yearly),
+            "central_charts": [
+                *central_charts(fiscal, by_year, FY),
+                *central_charts(calendar, by_calendar_year, CY),
+            ],
             "national_tally": summary.tally,
             "national_reported": summary.reported,
             "summaries": summary.blocks,
