@@ -5,6 +5,7 @@ sheet equals the dashboard's export for the same moment."""
 from django.urls import reverse
 from django.utils import timezone
 
+from kpis.rules.inputs import CY, FY
 from kpis.rules.rates import items_rate
 from reports.dashboards.block_results import RegionResults, cumulative_actual, target_basis_label
 from reports.dashboards.selectors import IndicatorResult
@@ -50,6 +51,22 @@ def central_table(central, judged: dict, year_period: str):
     kind: "2022年度", "2022年度上期", "2022年"."""
     columns = [(column_key(view), view_heading(view, year_period)) for view in judged]
     return central_kpi_table(central_rows(central, judged), columns)
+
+
+def central_tables(central) -> dict:
+    """The national page's two central tables, by their export names (reports/dashboards/selectors.py
+    CentralResults): fiscal years, and calendar years headed 年."""
+    return {
+        "central": central_table(central.fiscal, central.by_year, FY),
+        "central-calendar": central_table(central.calendar, central.by_calendar_year, CY),
+    }
+
+
+def central_chart_list(central) -> list[dict]:
+    return [
+        *central_charts(central.fiscal, central.by_year, FY),
+        *central_charts(central.calendar, central.by_calendar_year, CY),
+    ]
 
 
 def central_rows(central, judged: dict) -> list[dict]:

@@ -124,12 +124,9 @@ def judge_by_view(
     return {view: judge_indicators(indicators, view=view, as_of=as_of) for view in views}
 
 
-def year_views(fiscal_years: Iterable[int], *, chosen: int, half: str | None) -> list[View]:
-    """A view per fiscal year of a plan; with a half chosen, the chosen year's view is that half."""
-    return [
-        View.fiscal_half(year, half) if half and year == chosen else View.fiscal_year(year)
-        for year in fiscal_years
-    ]
+def year_views(fiscal_years: Iterable[int], *, chosen: View) -> list[View]:
+    """A view per fiscal year of a plan; the chosen year's is the view chosen (its half, if one is)."""
+    return [chosen if year == chosen.year else View.fiscal_year(year) for year in fiscal_years]
 
 
 def calendar_views(years: Iterable[int]) -> list[View]:
@@ -148,6 +145,30 @@ def by_kind_of_year(indicators: Iterable[Indicator]) -> tuple[list[Indicator], l
     indicators = list(indicators)
     calendar = [indicator for indicator in indicators if is_calendar_year(indicator)]
     return [indicator for indicator in indicators if indicator not in calendar], calendar
+
+
+@dataclass(frozen=True)
+class CentralResults:
+    """The national page's central KPIs: the fiscal-year ones judged per plan year (the chosen year's
+    half when the page shows one), the calendar-year ones per 年, each a column."""
+
+    fiscal: list[Indicator]
+    by_year: dict[View, list[IndicatorResult]]
+    calendar: list[Indicator]
+    by_calendar_year: dict[View, list[IndicatorResult]]
+
+
+def judge_central(
+    indicators: Iterable[Indicator], plan: Plan, *, chosen: View, as_of: datetime.date
+) -> CentralResults:
+    fiscal, calendar = by_kind_of_year(indicators)
+    views = year_views(plan.fiscal_years, chosen=chosen)
+    return CentralResults(
+        fiscal=fiscal,
+        by_year=judge_by_view(fiscal, views, as_of=as_of),
+        calendar=calendar,
+        by_calendar_year=judge_by_view(calendar, calendar_views(plan.fiscal_years), as_of=as_of),
+    )
 
 
 def judge_one(

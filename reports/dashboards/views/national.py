@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from kpis.models import Kpi
-from kpis.rules.inputs import CY, FY
 from reports.dashboards.pages import (
     cached_dashboard,
     chosen_period,
@@ -17,16 +16,8 @@ from reports.dashboards.pages import (
     preliminary_figures,
     render_dashboard,
 )
-from reports.dashboards.rows import block_chart_rows, central_charts, central_table, national_rows
-from reports.dashboards.selectors import (
-    by_kind_of_year,
-    calendar_views,
-    judge_by_view,
-    judge_indicators,
-    national_summary,
-    plan_indicators,
-    year_views,
-)
+from reports.dashboards.rows import block_chart_rows, central_chart_list, central_tables, national_rows
+from reports.dashboards.selectors import judge_central, judge_indicators, national_summary, plan_indicators
 from reports.display import charts
 from reports.display.tables import BlockResultTable
 
@@ -47,21 +38,16 @@ def national(request, plan_number: int):
     )
     period = chosen_period(filters, plan, today)
     indicators = list(filters.qs)
-    fiscal, calendar = by_kind_of_year(i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL)
-    regional = [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL]
-
-    views = year_views(plan.fiscal_years, chosen=period.fiscal_year, half=period.half)
-    by_year = judge_by_view(fiscal, views, as_of=today)
-    by_calendar_year = judge_by_view(calendar, calendar_views(plan.fiscal_years), as_of=today)
+    central_indicators = [i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL]
+    central = judge_central(central_indicators, plan, chosen=period.view, as_of=today)
     regional_results = judge_indicators(
-        regional, view=period.view, as_of=today, preliminary=preliminary_figures(request, plan, period)
+        [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL],
+        view=period.view,
+        as_of=today,
+        preliminary=preliminary_figures(request, plan, period),
     )
     summary = national_summary(plan, period.fiscal_year, regional_results)
-    tables = {
-        "central": central_table(fiscal, by_year, FY),
-        "central-calendar": central_table(calendar, by_calendar_year, CY),
-        "blocks": BlockResultTable(national_rows(plan, summary)),
-    }
+    tables = central_tables(central) | {"blocks": BlockResultTable(national_rows(plan, summary))}
     exported = export_if_asked(request, tables, f"plan{plan.number}_national_{period.fiscal_year}")
     if exported:
         return exported
@@ -74,13 +60,10 @@ def national(request, plan_number: int):
             "period": period,
             "filters": filters,
             "central_table": tables["central"],
-            "calendar_table": tables["central-calendar"] if calendar else None,
+            "calendar_table": tables["central-calendar"] if central.calendar else None,
             "block_table": tables["blocks"],
             "block_chart": charts.block_rates_chart(block_chart_rows(summary.blocks)),
-            "central_charts": [
-                *central_charts(fiscal, by_year, FY),
-                *central_charts(calendar, by_calendar_year, CY),
-            ],
+            "central_charts": central_chart_list(central),
             "national_tally": summary.tally,
             "national_reported": summary.reported,
             "summaries": summary.blocks,
