@@ -242,7 +242,7 @@ def test_the_first_plans_calendar_year_series_are_labelled_by_year(viewer):
     response = viewer.get("/dashboard/1/")
     html = response.content.decode()
     assert "暦年（年）で数える指標" in html
-    calendar = csv_records(viewer.get("/dashboard/1/?_export=csv&table=central-calendar"))
+    calendar = csv_records(viewer.get("/dashboard/1/?_export=csv&table=calendar"))
     assert not any("年度" in column for column in calendar[0])
     share = next(
         row for row in calendar if row["KPI"].endswith("（特許出願件数における中小企業の割合（内国人出願））")
@@ -276,7 +276,7 @@ def test_the_first_plans_calendar_year_series_are_labelled_by_year(viewer):
 
 
 def test_the_second_plans_pct_applications_are_judged_in_2022_only(viewer):
-    [pct] = csv_records(viewer.get("/dashboard/2/?_export=csv&table=central-calendar"))
+    [pct] = csv_records(viewer.get("/dashboard/2/?_export=csv&table=calendar"))
     # 003 I-2(2)①2)ii): 4,379件(2018年)→5,000件(2022年); 2020年 5,072件, 2021年 5,115件, 2022年 4,700件
     assert pct["KPI"].startswith("中小企業の国際特許出願件数（PCT出願）")
     assert [pct[f"{year}年 判定"] for year in (2020, 2021, 2022)] == ["進捗", "進捗", "確定"]

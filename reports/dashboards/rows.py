@@ -58,7 +58,7 @@ def central_tables(central) -> dict:
     CentralResults): fiscal years, and calendar years headed 年."""
     return {
         "central": central_table(central.fiscal, central.by_year, FY),
-        "central-calendar": central_table(central.calendar, central.by_calendar_year, CY),
+        "calendar": central_table(central.calendar, central.by_calendar_year, CY),
     }
 
 

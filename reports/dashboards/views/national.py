@@ -60,7 +60,7 @@ def national(request, plan_number: int):
             "period": period,
             "filters": filters,
             "central_table": tables["central"],
-            "calendar_table": tables["central-calendar"] if central.calendar else None,
+            "calendar_table": tables["calendar"] if central.calendar else None,
             "block_table": tables["blocks"],
             "block_chart": charts.block_rates_chart(block_chart_rows(summary.blocks)),
             "central_charts": central_chart_list(central),
