@@ -4,6 +4,7 @@ is complete, progress against a named pace before that, calendar-year figures la
 printed with the precision its source prints, and every actual drawn whether or not it has a target."""
 
 import csv
+import datetime
 import io
 import re
 from decimal import Decimal
@@ -13,8 +14,22 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from kpis.rules.inputs import (
+    COUNT,
+    CY,
+    FY,
+    PER_YEAR,
+    PERCENT,
+    ActualFigure,
+    IndicatorFigures,
+    Rules,
+    TargetFigure,
+)
+from kpis.rules.judgement import View, judgement
+from kpis.rules.status import Thresholds
 from regions.demo import create_demo_users
 from regions.models import Block, Region
+from reports.display.judgements import axis_label, pace_value_text, status_cell, view_heading
 from reports.meetings import rules as meetings
 from reports.models import LiaisonMeeting
 from reports.progress import workflow
@@ -352,3 +367,43 @@ def test_a_table_mixing_fiscal_and_calendar_years_says_which_each_row_is(viewer)
     # a table of one kind of year leaves the column to the exports
     kanto = viewer.get("/dashboard/2/blocks/kanto/?fiscal_year=2022").content.decode()
     assert not re.search(r"<th[^>]*>\s*期間\s*</th>", section(kanto, "region-14"))
+
+
+# --- how a judgement reads (reports/display/judgements.py), without a database ---------------------
+
+
+def yearly(actuals, *, value=Decimal(400)):
+    return IndicatorFigures(
+        rules=Rules(target_shape=PER_YEAR),
+        targets=(TargetFigure(period="fy", year=2020, value=value),),
+        actuals=tuple(ActualFigure(period=period, year=2020, value=Decimal(v)) for period, v in actuals),
+    )
+
+
+@pytest.mark.parametrize(
+    ("actuals", "view", "shown"),
+    [
+        # 003 I-2(2)①1)ii)b: 515件 of 400件 → 129%
+        ((("fy", 515),), "year", ("129% 〇", "")),
+        ((("h1", 150),), "h1", ("遅れ", "年400件のうち上期200件のペース")),
+        ((("h1", 150),), "year", ("未報告", "下期未報告（上期のみ）")),
+        ((), "h1", ("未報告", "年400件のうち上期200件のペース")),
+    ],
+)
+def test_a_status_cell_marks_only_a_final_result(actuals, view, shown):
+    chosen = View.fiscal_year(2020) if view == "year" else View.fiscal_half(2020, "h1")
+    result = judgement(yearly(actuals), chosen, as_of=datetime.date(2024, 1, 1), thresholds=Thresholds())
+    cell = status_cell(result, "件")
+    assert (cell.main, cell.detail) == shown
+
+
+def test_column_headings_name_the_kind_of_year_and_a_pace_is_never_a_fractional_count():
+    assert view_heading(View.fiscal_year(2022), FY) == "2022年度"
+    assert view_heading(View.fiscal_half(2022, "h1"), FY) == "2022年度上期"
+    assert view_heading(View.calendar_year(2022), CY) == "2022年"
+    assert axis_label(View.fiscal_year(2019), FY) == "2019年度<br>(令和元年度)"
+    assert axis_label(View.calendar_year(2019), CY) == "2019年<br>(令和元年)"
+    # 250件 × 1/3 (a cumulative goal's share of its span) and 37.5% (a share's 経過目標)
+    assert pace_value_text(Decimal(250) / 3, COUNT) == "約83"
+    assert pace_value_text(Decimal("37.5"), PERCENT) == "37.5"
+    assert pace_value_text(Decimal(500), COUNT) == "500"

@@ -13,6 +13,7 @@ from kpis.rules.inputs import COUNT, CY
 from kpis.rules.judged import Judgement, Kind
 from kpis.rules.judgement import View
 from kpis.rules.texts import pace_text
+from kpis.rules.view_periods import year_label
 from plans.fiscal import HALF_LABELS, era_year
 from reports.display.formatting import display_number
 
@@ -85,9 +86,8 @@ def pace_value_text(value: Decimal | None, measure: str) -> str:
 
 def view_heading(view: View, year_period: str) -> str:
     """What a column of a view is headed: "2022年度", "2022年度上期", or "2022年" for a calendar year."""
-    if year_period == CY:
-        return f"{view.year}年"
-    return f"{view.year}年度" + (HALF_LABELS[view.half] if view.half else "")
+    heading = year_label(view.year, year_period)
+    return heading + HALF_LABELS[view.half] if year_period != CY and view.half else heading
 
 
 def axis_label(view: View, year_period: str) -> str:
@@ -102,5 +102,5 @@ def result_period(result: Judgement, view: View) -> str:
     """Which period a row's figures are of: "2022年度", "2022年度上期", "2022年" (a calendar-year
     indicator judged in its 年), so a table mixing both says which each row is."""
     if result.year_period == CY:
-        return f"{result.year or view.year}年"
+        return year_label(result.year or view.year, CY)
     return view_heading(view, result.year_period)
