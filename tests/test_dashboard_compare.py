@@ -73,14 +73,14 @@ def test_computed_results_stand_apart_from_the_reported_ones(viewer):
     rows = overview(viewer)
     # The 1st plan's six central KPIs judged by the engine in FY2019 (000 §2): only 新規に特許等の
     # 出願を行う中小企業数 (1,629 of 2,500社) falls short, as the document's 5/6 says.
-    assert rows[("中央KPI", "達成項目（○）", "算出")]["第1次計画"] == "5"
+    assert rows[("中央KPI", "達成項目（〇）", "算出")]["第1次計画"] == "5"
     assert rows[("中央KPI", "目標のある項目", "算出")]["第1次計画"] == "6"
     assert rows[("中央KPI", "判定した年度（実績のある最後の年度）", "算出")]["第1次計画"] == (
         "2019年度（令和元年度）"
     )
     # The 2nd plan in FY2022 (003 I-2(2)①): 〇 C01 277/250, C02 251/150, C05 6,035/5,500,
     # C06 401/300, C07 15,022/9,000; △ C03 213/250, C04 328/400, C08 4,700/5,000; C09 not reported.
-    assert rows[("中央KPI", "達成項目（○）", "算出")]["第2次計画"] == "5"
+    assert rows[("中央KPI", "達成項目（〇）", "算出")]["第2次計画"] == "5"
     assert rows[("中央KPI", "目標のある項目", "算出")]["第2次計画"] == "9"
     # The 2nd plan's regional KPIs have no item-level actuals: no computed rate, only the 報告値.
     assert rows[("地域KPI", "判定した年度（実績のある最後の年度）", "算出")]["第2次計画"] == "実績なし"

@@ -69,18 +69,20 @@ def test_hands_on_support_shows_the_printed_actuals_and_rates_of_every_year(view
     assert "250社/年度（2020〜2022年度）" in page
 
 
-def test_a_cumulative_target_shows_the_total_to_date_its_pro_rata_share_and_whether_it_is_on_track(viewer):
+def test_a_cumulative_target_is_judged_once_its_span_ends_and_in_progress_before(viewer):
     years = by_period(exported(viewer, url_of(2, "C03"), "years"))
     last = years["2022年度（令和4年度）"]
-    # 003 I-2(2)①1)ii)a: 【目標】250件(2020～2022年度累計) 【実績】213件(85%)
+    # 003 I-2(2)①1)ii)a: 【目標】250件(2020～2022年度累計) 【実績】213件(85%): the span's last year judges
     assert (last["目標"], last["累計 実績"], last["累計（年度末まで）"]) == ("250", "213", "213")
-    assert (last["達成率"], last["状況"]) == ("85", "△")
-    # By the end of the third of three years the whole 250 is due: 213 falls behind.
-    assert (last["按分目標"], last["進捗"]) == ("250", "遅れ")
-    # 250 × 1/3 and 250 × 2/3 were due by FY2020 and FY2021, which the document does not report.
-    assert years["2020年度（令和2年度）"]["按分目標"] == "83.3"
-    assert years["2021年度（令和3年度）"]["按分目標"] == "166.7"
-    assert years["2021年度（令和3年度）"]["状況"] == "未報告"
+    assert (last["達成率"], last["状況"], last["判定"]) == ("85", "△", "確定")
+    # FY2020 and FY2021 are not judged: the document reports no total for them, so they are progress,
+    # unreported, against a share of the span, never shown as a fractional count (not 83.3件)
+    for label, share in (("2020年度（令和2年度）", "3分の1"), ("2021年度（令和3年度）", "3分の2")):
+        assert (years[label]["状況"], years[label]["判定"], years[label]["達成率"]) == ("未報告", "進捗", "")
+        assert years[label]["ペース"] == f"2020〜2022年度累計250件の{share}（{label[:6]}までの按分）"
+    page = viewer.get(url_of(2, "C03")).content.decode()
+    assert "83.3" not in page and "166.7" not in page
+    assert "約83" in page and "約167" in page  # the chart's table: the share due by then, rounded
 
 
 def test_the_first_plans_consultations_show_the_fy2015_to_fy2019_series(viewer):

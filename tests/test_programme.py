@@ -30,6 +30,8 @@ PROGRAMME = 2024
 PAGE = "/programme/2024/"
 KOBE_REPORT = "/progress/28100/2024/h1/programme/"
 DESIGNATED = ["青森県", "石川県", "神戸市"]
+# The summary table's tally columns after 指定地域, ブロック, 種別.
+TALLY = ("items", "reported", "achieved", "rate", "final", "progress", "on_pace", "behind")
 
 
 @pytest.fixture
@@ -163,23 +165,40 @@ def test_a_kobe_officer_reports_the_bureau_approves_and_the_programme_page_shows
         row[0]: row
         for row in csv_rows(viewer.get(PAGE, {"half": "h1", "_export": "csv", "table": "indicators"}))
     }
-    # 上期: a count against half the year's target (2 ÷ 1.5 → 133%, 0 ÷ 0.5 → 0%); the number of
-    # companies supported is a level, judged against the whole year's 5 (5 ÷ 5 → 100%)
-    assert rows["神戸市"][1:] == ["1.5", "2", "133", "〇", "5", "5", "100", "〇", "0.5", "0", "0", "×"]
+    # 上期 is progress, never a mark, and the year's targets are shown whole (never 1.5回, 0.5回): 2
+    # meetings keep the pace of half of 3, none of half of 1 is behind; the number of companies
+    # supported is a level, on pace with the year's 5 already (5 ÷ 5 → 100%)
+    assert rows["神戸市"][1:] == ["3", "2", "", "順調", "5", "5", "100", "順調", "1", "0", "", "遅れ"]
     assert rows["青森県"][4] == "未報告"
     summary = {
-        row[0]: row
+        row[0]: dict(zip(TALLY, row[3:], strict=False))
         for row in csv_rows(viewer.get(PAGE, {"half": "h1", "_export": "csv", "table": "summary"}))
     }
-    # items with a target, reported, achieved (○), achieved ÷ items
-    assert summary["神戸市"][3:] == ["3", "3", "2", "66.7"]
-    assert summary["指定地域計"][3:] == ["9", "3", "2", "22.2"]
+    # in progress: counted apart, on pace or behind; nothing final, so nothing achieved and no rate
+    assert summary["神戸市"] == {
+        "items": "3",
+        "reported": "3",
+        "achieved": "0",
+        "rate": "",
+        "final": "0",
+        "progress": "3",
+        "on_pace": "2",
+        "behind": "1",
+    }
+    assert [summary["指定地域計"][key] for key in ("items", "reported", "progress", "on_pace")] == [
+        "9",
+        "3",
+        "9",
+        "2",
+    ]
 
-    # the whole year, with only the first half reported: 2 of 3 meetings (67%), 5 of 5 companies
+    # the whole year (over by now) with only the first half reported: the meetings' and the reporting
+    # event's years are unreported, not failed; the companies supported (a level) are 5 of 5
     year = {row[0]: row for row in csv_rows(viewer.get(PAGE, {"_export": "csv", "table": "indicators"}))}
-    assert year["神戸市"][1:] == ["3", "2", "67", "×", "5", "5", "100", "〇", "1", "0", "0", "×"]
+    assert year["神戸市"][1:] == ["3", "2", "", "未報告", "5", "5", "100", "〇", "1", "0", "", "未報告"]
     html = viewer.get(PAGE, {"half": "h1"}).content.decode()
-    assert "133% 〇" in html and "66.7%" in html
+    assert "年3回の半分（上期）のペース" in html and "年1回の半分（上期）のペース" in html
+    assert "1.5" not in html.split('id="indicators"')[1] and "0.5回" not in html
 
 
 def test_the_programme_report_and_the_action_plans_report_of_the_same_half_stay_apart(

@@ -280,10 +280,10 @@ def test_a_backup_restored_into_an_empty_database_gives_the_same_data_history_an
     facts = portal_activity()
     caches[backup.CACHE_ALIAS].clear()
     pages_before = dashboards(client, facts)
-    # the work is in what is compared: the approved 12 against the revised half-year target 5 (10 ÷ 2),
-    # the revision in the indicator's history
+    # the work is in what is compared: the approved 12 of the 上期 against the revised yearly target 10
+    # (a half is progress on the pace of half of it: 順調, no rate), the revision in the indicator's history
     kanagawa = [row for row in pages_before[EXPORTS[3]] if row[0] == "神奈川県"]
-    assert [row[4:11] for row in kanagawa][0] == ["5", "年度目標の1/2", "12", "", "12", "", "240"]
+    assert [row[4:12] for row in kanagawa][0] == ["10", "年度目標", "12", "", "12", "", "", "順調"]
     assert any(REVISION_REASON in table for table in pages_before[f"/kpis/{facts['revised']}/"])
     rows_before, users_before, trail_before = every_row(), users_and_roles(), audit_trail(facts)
     assert all(trail_before.values())

@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from kpis.achievement import CUMULATIVE, FY, H1, H2
 from kpis.models import IndustrialVision, Kpi
+from kpis.rules.inputs import CUMULATIVE, CY, HALVES
 from plans.fiscal import HALF_LABELS
 from plans.models import Plan, ReportedResult
 from regions.models import Block, Region
-from reports.dashboards.selectors import IndicatorResult, Tally, reported_results
+from reports.dashboards.selectors import IndicatorResult, reported_results
+from reports.dashboards.tallies import Tally
 
 # The 1st plan's regional KPIs are known only from the case studies (成果事例) of document 000.
 CASE_STUDY_PLAN = 1
@@ -118,21 +119,21 @@ def total_tally(sections: Iterable[RegionResults]) -> Tally:
 
 
 def target_basis_label(row: IndicatorResult) -> str:
-    """What the target shown is: the year's own, a plan-long 累計, half a year's, or a goal of another year."""
-    result = row.result
-    if not result.targets_used:
+    """What the target shown is: the year's own, a plan-long 累計, a half's own, or a goal of another
+    year. A yearly target is shown whole in a half's view: the pace says what the half is measured on."""
+    target = row.result.target
+    if target is None:
         return ""
-    target = result.targets_used[0]
     if row.indicator.target_shape == CUMULATIVE:
         start = target.start_year or row.indicator.kpi.plan.start_fiscal_year
         return f"累計（{start}〜{target.year}年度）"
-    if result.against_half_of_year_target:
-        return "年度目標の1/2"
-    if target.period in (H1, H2):
+    if target.period in HALVES:
         return f"{HALF_LABELS[target.period]}目標"
+    if target.period == CY:
+        return f"{target.year}年の目標"
     if target.year != row.fiscal_year:
         return f"{target.year}年度の目標"
-    return "年度目標" if target.period == FY else f"{target.year}年の目標"
+    return "年度目標"
 
 
 def cumulative_actual(row: IndicatorResult):

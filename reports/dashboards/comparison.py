@@ -2,7 +2,7 @@
 plans side by side.
 
 Like reports/dashboards/selectors.py, each read fetches what its page needs in a fixed number of queries;
-everything after that is the pure engine on prefetched figures.
+everything after that is the pure rule (kpis/rules/judgement.py) on prefetched figures.
 """
 
 import datetime
@@ -13,18 +13,21 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from kpis.achievement import CUM, CUMULATIVE, CY, cumulative_reading, cumulative_target, latest_reading
 from kpis.figures import figures_of, with_figures
 from kpis.models import Indicator, Kpi
+from kpis.rules.inputs import CUM, CUMULATIVE
+from kpis.rules.judgement import View
+from kpis.rules.readings import cumulative_reading, latest_reading
+from kpis.rules.targets import cumulative_target
 from plans.models import Measure, Plan, ReportedResult
 from regions.models import Block
 from reports.dashboards.selectors import (
     BlockSummary,
     IndicatorResult,
-    Tally,
     block_summaries,
     judge_indicators,
 )
+from reports.dashboards.tallies import Tally
 
 # --- one indicator over the years ---------------------------------------------------------------
 
@@ -32,12 +35,6 @@ from reports.dashboards.selectors import (
 def indicators_for_page() -> QuerySet[Indicator]:
     """Indicators with their figures and everything the indicator page shows about their KPI."""
     return with_figures(Indicator.objects.all()).select_related("kpi__region__block", "kpi__vision")
-
-
-def is_calendar_year(indicator: Indicator) -> bool:
-    """Figures counted by calendar year (年), e.g. a share of applications in 平成31年."""
-    figures = figures_of(indicator)
-    return any(f.period == CY for f in (*figures.targets, *figures.actuals))
 
 
 def indicator_years(indicator: Indicator, *, since: int | None = None, until: int | None = None) -> list[int]:
@@ -54,7 +51,8 @@ def indicator_years(indicator: Indicator, *, since: int | None = None, until: in
 
 @dataclass(frozen=True)
 class YearRow:
-    """One year of an indicator: its readings, how it stands, and where the figures come from."""
+    """One year of an indicator (a fiscal year, or a calendar year for a 年 indicator): its readings,
+    what the rule shows for it, and where the figures come from."""
 
     judged: IndicatorResult
     in_plan: bool
@@ -72,8 +70,13 @@ class YearRow:
 
     @property
     def chart_actual(self) -> Decimal | None:
-        """What a chart plots: the total to date for a cumulative target, else the year's value."""
-        if self.in_plan and self.judged.indicator.target_shape == CUMULATIVE:
+        """What a chart plots: the total to date for a cumulative target, else the year's value (or,
+        without one, the year's own 累計 figure): every actual, with or without a target."""
+        if (
+            self.in_plan
+            and self.judged.indicator.target_shape == CUMULATIVE
+            and self.result.actual_value is not None
+        ):
             return self.result.actual_value
         return self.judged.year_value if self.judged.year_value is not None else self.cumulative_value
 
@@ -83,7 +86,7 @@ def year_rows(indicator: Indicator, years: Iterable[int], *, as_of: datetime.dat
     actuals = list(indicator.actuals.all())
     rows = []
     for year in years:
-        (judged,) = judge_indicators([indicator], fiscal_year=year, half=None, as_of=as_of)
+        (judged,) = judge_indicators([indicator], view=View.fiscal_year(year), as_of=as_of)
         own = [a for a in actuals if a.year == year]
         rows.append(
             YearRow(
@@ -262,9 +265,11 @@ def last_year_with_data(plan: Plan, indicators: Iterable[Indicator]) -> int | No
 
 
 def plan_result(plan: Plan, indicators: list[Indicator], *, as_of: datetime.date) -> PlanResult:
+    """The plan's items judged in its last year with data (a 年 indicator in the 年 of that number)."""
     year = last_year_with_data(plan, indicators)
+    view = View.fiscal_year(year or plan.end_fiscal_year)
     tally = Tally()
-    for row in judge_indicators(indicators, fiscal_year=year or plan.end_fiscal_year, half=None, as_of=as_of):
+    for row in judge_indicators(indicators, view=view, as_of=as_of):
         tally.add(row.result)
     return PlanResult(year, tally)
 
@@ -301,7 +306,7 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
         summaries, national = block_summaries(
             blocks,
             judge_indicators(
-                regional, fiscal_year=regional_year or plan.end_fiscal_year, half=None, as_of=as_of
+                regional, view=View.fiscal_year(regional_year or plan.end_fiscal_year), as_of=as_of
             ),
             [r for r in regional_reported if r.fiscal_year == reported_year],
         )

@@ -1,16 +1,20 @@
 """What the indicator page (/kpis/<id>/) shows besides its history: the year table, the targets, the
-chart of the years, and the series across plans when the indicator continues another plan's."""
+chart of the years, and the series across plans when the indicator continues another plan's.
 
-from decimal import ROUND_HALF_UP, Decimal
+Each year is what the one rule (kpis/rules/judgement.py) shows for it: 〇△× with the rate once the
+target's period is complete, the progress word and its pace before that (docs/judgement.md)."""
 
 import django_tables2 as tables
 from django.urls import reverse
 
-from kpis.achievement import BASELINE, CUM, CUMULATIVE, CY, MILESTONE
 from kpis.figures import target_of
+from kpis.rules.inputs import BASELINE, CUM, CUMULATIVE, CY
+from kpis.rules.pace import PaceKind
+from kpis.rules.targets import gap_closed
 from plans.fiscal import H1, H2, HALF_LABELS, fiscal_year_label
-from reports.dashboards.comparison import is_calendar_year
+from reports.dashboards.selectors import is_calendar_year
 from reports.display import charts
+from reports.display.judgements import judged_values, pace_value_shown, pace_value_text
 from reports.display.labels import (
     amount,
     indicator_title,
@@ -20,9 +24,7 @@ from reports.display.labels import (
     target_label,
     year_label,
 )
-from reports.display.tables import NumberColumn, PercentColumn, StatusColumn
-
-ON_TRACK = {True: "順調", False: "遅れ"}
+from reports.display.tables import NumberColumn, PercentColumn, judged_columns
 
 
 class YearTable(tables.Table):
@@ -44,13 +46,9 @@ def year_table(indicator, rows: list[dict], calendar: bool) -> tables.Table:
         columns += [
             ("cumulative", NumberColumn(verbose_name="累計 実績")),
             ("to_date", NumberColumn(verbose_name="累計（年度末まで）")),
-            ("expected", NumberColumn(verbose_name="按分目標")),
-            ("on_track", tables.Column(verbose_name="進捗", default="—")),
         ]
-    columns += [
-        ("rate", PercentColumn(verbose_name="達成率")),
-        ("status", StatusColumn(verbose_name="状況")),
-    ]
+    # the rule's note goes to 備考: 注記 is the figures' own notes
+    columns += judged_columns(with_note=False)
     if indicator.target_shape == BASELINE:
         columns += [
             ("baseline", NumberColumn(verbose_name="基準値")),
@@ -67,6 +65,8 @@ def year_table(indicator, rows: list[dict], calendar: bool) -> tables.Table:
 def year_row(indicator, row, calendar: bool) -> dict:
     result = row.result if row.in_plan else None
     judged = row.judged
+    values = judged_values(result, indicator.unit)
+    del values["note"]  # said in 備考
     return {
         "period": year_label(row.year, calendar),
         "target": result.target_value if result else None,
@@ -75,21 +75,13 @@ def year_row(indicator, row, calendar: bool) -> dict:
         "year_value": judged.year_value,
         "cumulative": row.cumulative_value,
         "to_date": result.actual_value if result else None,
-        "expected": one_place(result.expected) if result else None,
-        "on_track": ON_TRACK.get(result.on_track) if result else None,
-        "rate": result.rate if result else None,
-        "status": result.status.value if result else None,
-        "baseline": result.baseline_value if result else None,
-        "gap_closed": result.gap_closed if result else None,
+        **values,
+        "baseline": result.target.baseline_value if result and result.target else None,
+        "gap_closed": gap_closed(result.actual_value, result.target) if result and result.target else None,
         "remark": "／".join(remarks(indicator, row, calendar)),
         "source": "、".join(row.sources),
         "note": "／".join(row.notes),
     }
-
-
-def one_place(value: Decimal | None) -> Decimal | None:
-    """A pro-rata share (250 × 1/3) to one decimal place."""
-    return None if value is None else value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def remarks(indicator, row, calendar: bool) -> list[str]:
@@ -107,16 +99,12 @@ def remarks(indicator, row, calendar: bool) -> list[str]:
     if not row.in_plan:
         return notes
     result = row.result
-    used = result.targets_used[0] if result.targets_used else None
-    if (
-        used is not None
-        and used.period != CUM
-        and used.year != row.year
-        and indicator.target_shape != MILESTONE
-    ):
-        notes.append(f"{short_year_label(used.year, used.period == CY)}の目標に対する率")
-    if not result.complete:
-        notes.append("下期未報告（上期のみ）")
+    used = result.target
+    if result.rate is not None and used is not None and used.period != CUM and used.year != row.year:
+        # a rate along the way, as 000's case studies print it, is no judgement: said apart from 状況
+        notes.append(f"{short_year_label(used.year, used.period == CY)}の目標に対する率 {result.rate_text}")
+    if result.note and result.note not in notes:
+        notes.append(result.note)
     return notes
 
 
@@ -157,17 +145,23 @@ def target_row(target, unit: str) -> dict:
 
 
 def year_chart(indicator, rows, calendar: bool) -> dict:
+    """The years' targets and actuals (every actual, with a target bar where one applies); a
+    cumulative goal with its total to date and the share of the span due by then (計画期間の按分)."""
     cumulative = indicator.target_shape == CUMULATIVE
-    points = [
-        {
-            "year": row.year,
-            "label": short_year_label(row.year, calendar),
-            "target": row.result.target_value if row.in_plan else None,
-            "actual": row.chart_actual,
-            "expected": one_place(row.result.expected) if row.in_plan else None,
-        }
-        for row in rows
-    ]
+    points = []
+    for row in rows:
+        pace = row.result.pace if row.in_plan else None
+        expected = pace.value if pace is not None and pace.kind is PaceKind.PLAN_SHARE else None
+        points.append(
+            {
+                "year": row.year,
+                "label": short_year_label(row.year, calendar),
+                "target": row.result.target_value if row.in_plan else None,
+                "actual": row.chart_actual,
+                "expected": pace_value_shown(expected, indicator.measure),
+                "expected_text": pace_value_text(expected, indicator.measure),
+            }
+        )
     title = indicator_title(indicator)
     figure = (
         charts.cumulative_chart(title, indicator.unit, points)

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from kpis.models import Kpi
+from kpis.rules.judgement import View
 from plans.models import Plan
 from reports.dashboards import caching
 from reports.dashboards.preliminary import may_include_preliminary, scope_token, submitted_figures
@@ -28,6 +29,14 @@ class Period:
     @property
     def label(self) -> str:
         return fiscal_period_label(self.fiscal_year, self.half)
+
+    @property
+    def view(self) -> View:
+        """The rule's view of the period chosen: a half (上期, 下期) or the fiscal year (a calendar-year
+        indicator is judged in the 年 of the same number)."""
+        if self.half:
+            return View.fiscal_half(self.fiscal_year, self.half)
+        return View.fiscal_year(self.fiscal_year)
 
 
 def plan_from_url(plan_number: int) -> Plan:
@@ -134,8 +143,7 @@ def judged_regional(request, plan, *, only: tuple[str, ...], **scope):
     period = chosen_period(filters, plan, today)
     results = judge_indicators(
         filters.qs,
-        fiscal_year=period.fiscal_year,
-        half=period.half,
+        view=period.view,
         as_of=today,
         preliminary=preliminary_figures(request, plan, period),
     )

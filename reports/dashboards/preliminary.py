@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from kpis.achievement import ActualFigure
+from kpis.rules.inputs import ActualFigure
 from plans.models import Plan
 from regions import access
 from reports.models import ProgressReport, ReportEntry

@@ -2,7 +2,7 @@
 designates, and those regions' judged indicators arranged for the programme's pages.
 
 The programme is kept as plans of kind `programme` (plans/models.py), so its figures are judged by the
-same engine and selectors as the action plans'; this module only reads and arranges. Each read is one
+same rule and selectors as the action plans'; this module only reads and arranges. Each read is one
 query, whatever the number of regions and indicators.
 """
 
@@ -14,7 +14,8 @@ from django.db.models import Prefetch, QuerySet
 from kpis.models import Indicator
 from plans.models import Designation, Plan
 from regions.models import Block, Region
-from reports.dashboards.selectors import IndicatorResult, Tally
+from reports.dashboards.selectors import IndicatorResult
+from reports.dashboards.tallies import Tally
 from reports.models import ReportingPeriod
 
 # A programme's half-years are also the action plan's: its reports have addresses of their own.
@@ -82,8 +83,8 @@ class DesignatedRegion:
 def by_designated_region(
     designations: Iterable[Designation], results: Iterable[IndicatorResult]
 ) -> tuple[list[DesignatedRegion], Tally]:
-    """Each designated region with its results, and the tally of them all (achieved ÷ items with a
-    target, as the plans count). Results of a region not designated are left out."""
+    """Each designated region with its results, and the tally of them all (achieved ÷ final items, as
+    the plans count; progress apart). Results of a region not designated are left out."""
     rows = {designation.region_id: DesignatedRegion(designation) for designation in designations}
     total = Tally()
     for result in results:

@@ -5,11 +5,14 @@ sheet equals the dashboard's export for the same moment."""
 from django.urls import reverse
 from django.utils import timezone
 
-from kpis.achievement import items_rate
+from kpis.rules.inputs import CY, FY
+from kpis.rules.rates import items_rate
 from reports.dashboards.block_results import RegionResults, cumulative_actual, target_basis_label
+from reports.dashboards.selectors import IndicatorResult
 from reports.display import charts
+from reports.display.judgements import axis_label, judged_values, result_period, view_heading
 from reports.display.labels import amount, indicator_title, person
-from reports.display.tables import IndicatorResultTable
+from reports.display.tables import IndicatorResultTable, central_kpi_table, suffixed
 
 
 def revision_row(revision, url: str | None = None) -> dict:
@@ -36,7 +39,37 @@ def revision_row(revision, url: str | None = None) -> dict:
     }
 
 
-def central_rows(central, yearly) -> list[dict]:
+# --- the national page's central KPIs: a column per view (a year, or the chosen year's half) ---------
+
+
+def column_key(view) -> str:
+    return f"{view.year}{view.half or ''}"
+
+
+def central_table(central, judged: dict, year_period: str):
+    """The central KPIs of one kind of year (fiscal or calendar), a column per view, headed with the
+    kind: "2022年度", "2022年度上期", "2022年"."""
+    columns = [(column_key(view), view_heading(view, year_period)) for view in judged]
+    return central_kpi_table(central_rows(central, judged), columns)
+
+
+def central_tables(central) -> dict:
+    """The national page's two central tables, by their export names (reports/dashboards/selectors.py
+    CentralResults): fiscal years, and calendar years headed 年."""
+    return {
+        "central": central_table(central.fiscal, central.by_year, FY),
+        "calendar": central_table(central.calendar, central.by_calendar_year, CY),
+    }
+
+
+def central_chart_list(central) -> list[dict]:
+    return [
+        *central_charts(central.fiscal, central.by_year, FY),
+        *central_charts(central.calendar, central.by_calendar_year, CY),
+    ]
+
+
+def central_rows(central, judged: dict) -> list[dict]:
     rows = []
     for position, indicator in enumerate(central):
         row = {
@@ -45,21 +78,21 @@ def central_rows(central, yearly) -> list[dict]:
             "kind": indicator.kpi.get_kind_display(),
             "unit": indicator.unit,
         }
-        for year, results in yearly.items():
-            result = results[position].result
+        for view, results in judged.items():
+            judged_row = results[position]
+            key = column_key(view)
             row |= {
-                f"target_{year}": result.target_value,
-                f"actual_{year}": shown_actual(results[position]),
-                f"rate_{year}": result.rate,
-                f"status_{year}": result.status.value,
+                f"target_{key}": judged_row.result.target_value,
+                f"actual_{key}": judged_row.shown_actual,
             }
+            row |= suffixed(judged_values(judged_row.result, indicator.unit), key)
         rows.append(row)
     return rows
 
 
-def shown_actual(row):
+def shown_actual(row: IndicatorResult):
     """What was judged; for an indicator without a target (対象外), the year's figure all the same."""
-    return row.result.actual_value if row.result.actual_value is not None else row.year_value
+    return row.shown_actual
 
 
 def block_rows(plan, summaries, national_tally, national_reported) -> list[dict]:
@@ -80,13 +113,26 @@ def summary_row(label, url, tally, reported) -> dict:
     return {
         "block": label,
         "url": url,
+        **tally_values(tally),
+        "reported_achieved": reported.items_achieved if reported else None,
+        "reported_items": reported.items_total if reported else None,
+        "reported_rate": reported_rate(reported),
+    }
+
+
+def tally_values(tally) -> dict:
+    """A tally's figures for the tables (reports/display/tables.py TallyColumns)."""
+    return {
         "items": tally.items,
         "reported": tally.reported,
         "achieved": tally.achieved,
         "rate": tally.rate,
-        "reported_achieved": reported.items_achieved if reported else None,
-        "reported_items": reported.items_total if reported else None,
-        "reported_rate": reported_rate(reported),
+        "final_items": tally.final_items,
+        "progress_items": tally.progress_items,
+        "on_pace": tally.on_pace,
+        "behind": tally.behind,
+        "under_way": tally.under_way,
+        "progress_not_reported": tally.progress_not_reported,
     }
 
 
@@ -101,22 +147,27 @@ def block_chart_rows(summaries) -> list[dict]:
     ]
 
 
-def central_charts(central, yearly) -> list[dict]:
+def central_charts(central, judged: dict, year_period: str) -> list[dict]:
+    """A chart per central indicator over the table's columns: every actual drawn, with its target
+    where it has one (a series without a target is drawn without target bars, never dropped)."""
     charts_ = []
     for position, indicator in enumerate(central):
         points = [
             {
-                "year": year,
+                "year": view.year,
+                "label": view_heading(view, year_period),
+                "axis": axis_label(view, year_period),
                 "target": results[position].result.target_value,
-                "actual": results[position].result.actual_value,
+                "actual": results[position].shown_actual,
             }
-            for year, results in yearly.items()
+            for view, results in judged.items()
         ]
+        title = indicator_title(indicator)
         charts_.append(
             {
                 "id": f"chart-central-{indicator.pk}",
-                "title": indicator_title(indicator),
-                "figure": charts.target_actual_chart(indicator_title(indicator), indicator.unit, points),
+                "title": title,
+                "figure": charts.target_actual_chart(title, indicator.unit, points),
                 "points": points,
                 "unit": indicator.unit,
             }
@@ -161,8 +212,8 @@ def indicator_rows(results) -> list[dict]:
             "h2": row.h2,
             "year": row.year_value,
             "cumulative": cumulative_actual(row),
-            "rate": row.result.rate,
-            "status": row.result.status.value,
+            **judged_values(row.result, row.indicator.unit),
+            "period": result_period(row.result, row.view),
             "basis": "速報" if row.preliminary else "",
         }
         for row in results
@@ -170,19 +221,23 @@ def indicator_rows(results) -> list[dict]:
 
 
 def indicator_table(rows: list[dict], period, *, exclude: tuple[str, ...] = ()) -> IndicatorResultTable:
-    """The indicator table; its 速報 column only when the page includes submitted figures."""
-    return IndicatorResultTable(rows, exclude=exclude if period.preliminary else (*exclude, "basis"))
+    """The indicator table; its 速報 column only when the page includes submitted figures, its 期間
+    column on screen only when its rows mix fiscal and calendar years (always in the exports)."""
+    table = IndicatorResultTable(rows, exclude=exclude if period.preliminary else (*exclude, "basis"))
+    if len({row["period"] for row in rows}) > 1:
+        table.columns.show("period")
+    return table
 
 
 def chart_points(results) -> list[dict]:
-    """Target and judged actual per indicator, numbered so that equal names stay apart."""
+    """Target and judged actual per indicator, numbered so that equal names stay apart; every actual
+    is drawn, with its target bar where it has one."""
     return [
         {
             "label": f"{number}. {row.indicator.name}",
             "unit": row.indicator.unit,
             "target": row.result.target_value,
-            # what was judged; without a target (対象外), the year's figure all the same
-            "actual": row.result.actual_value if row.result.actual_value is not None else row.year_value,
+            "actual": row.shown_actual,
             "target_label": target_basis_label(row),
         }
         for number, row in enumerate(results, start=1)

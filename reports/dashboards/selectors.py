@@ -1,8 +1,9 @@
-"""What the dashboards read: indicators with their figures, judged by the achievement engine.
+"""What the dashboards read: indicators with their figures, judged by the one rule for the period.
 
 Each function fetches what a page needs in a fixed number of queries, whatever the data size:
 indicators with their KPI, region, block and plan in one query, targets and actuals prefetched
-in one query each. Everything after that is done in Python by the pure engine.
+in one query each. Everything after that is done in Python by the pure rule
+(kpis/rules/judgement.py, docs/judgement.md): a view period in, a Judgement out.
 """
 
 import datetime
@@ -13,23 +14,16 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from kpis.achievement import (
-    FLOW,
-    H1,
-    H2,
-    Achievement,
-    IndicatorFigures,
-    Status,
-    achievement,
-    half_reading,
-    items_rate,
-    year_reading,
-)
 from kpis.figures import figures_of, thresholds_of, with_figures
 from kpis.models import Indicator, Kpi
+from kpis.rules.inputs import CY, H1, H2, ActualFigure, IndicatorFigures
+from kpis.rules.judgement import Judgement, View, judgement
+from kpis.rules.readings import half_reading, year_reading
+from kpis.rules.view_periods import year_period_of
 from plans.fiscal import fiscal_year_of
 from plans.models import Plan, ReportedResult
 from regions.models import Block
+from reports.dashboards.tallies import Tally
 
 
 def default_fiscal_year(plan: Plan, today: datetime.date) -> int:
@@ -45,7 +39,7 @@ def plan_indicators(
     region=None,
     core_only: bool = False,
 ) -> QuerySet[Indicator]:
-    """A plan's indicators with everything the engine and the tables read."""
+    """A plan's indicators with everything the rule and the tables read."""
     indicators = Indicator.objects.filter(kpi__plan=plan)
     if level:
         indicators = indicators.filter(kpi__level=level)
@@ -64,16 +58,20 @@ def plan_indicators(
 
 @dataclass(frozen=True)
 class IndicatorResult:
-    """One indicator in one fiscal year (or half): its figures and how it stands."""
+    """One indicator in one view period: its figures and what the rule shows for it."""
 
     indicator: Indicator
-    fiscal_year: int
-    result: Achievement
+    view: View
+    result: Judgement
     h1: Decimal | None
     h2: Decimal | None
-    year_value: Decimal | None
+    year_value: Decimal | None  # the fiscal year's figure, or the calendar year's (result.year_period)
     # a submitted, not yet approved figure (速報) is part of what is shown
     preliminary: bool = False
+
+    @property
+    def fiscal_year(self) -> int:
+        return self.view.year
 
     @property
     def kpi(self) -> Kpi:
@@ -83,20 +81,30 @@ class IndicatorResult:
     def region(self):
         return self.indicator.kpi.region
 
+    @property
+    def shown_actual(self) -> Decimal | None:
+        """What was judged (the half's, the year's, the total to date); without a judged figure (対象外,
+        a period not reported), the view's own figure all the same (the 上期's in a 上期 view, else the
+        year's): a figure is never dropped, and never shown for a period it is not of."""
+        if self.result.actual_value is not None:
+            return self.result.actual_value
+        return self.h1 if self.view.half == H1 else self.year_value
+
 
 def judge_indicators(
     indicators: Iterable[Indicator],
     *,
-    fiscal_year: int,
-    half: str | None,
+    view: View,
     as_of: datetime.date,
-    preliminary: dict | None = None,
+    preliminary: dict[int, tuple[ActualFigure, ...]] | None = None,
     figures: dict[int, IndicatorFigures] | None = None,
 ) -> list[IndicatorResult]:
-    """Judge each indicator; `preliminary` (indicator id → 速報 figures) stands in for approved ones.
+    """What `view` shows for each indicator on `as_of`; `preliminary` (indicator id → 速報 figures)
+    stands in for approved ones.
 
-    `figures` (indicator id → the engine's inputs) replaces the indicators' own targets and actuals,
-    for figures read as they were on a past date (reports/meetings/snapshots.py).
+    `figures` (indicator id → the rule's inputs) replaces the indicators' own targets and actuals,
+    for figures read as they were on a past date (reports/meetings/snapshots.py); `as_of` is then
+    that date.
     """
     preliminary = preliminary or {}
     results = []
@@ -105,86 +113,89 @@ def judge_indicators(
             indicator_figures = figures[indicator.pk]
         else:
             indicator_figures = figures_of(indicator, preliminary.get(indicator.pk, ()))
-        results.append(
-            judge_one(indicator, indicator_figures, fiscal_year=fiscal_year, half=half, as_of=as_of)
-        )
+        results.append(judge_one(indicator, indicator_figures, view=view, as_of=as_of))
     return results
 
 
-def judge_by_year(
-    indicators: list[Indicator], fiscal_years: Iterable[int], *, as_of: datetime.date
-) -> dict[int, list[IndicatorResult]]:
-    """Each fiscal year's judgement of the indicators (the national page's central KPI table)."""
-    return {
-        year: judge_indicators(indicators, fiscal_year=year, half=None, as_of=as_of) for year in fiscal_years
-    }
+def judge_by_view(
+    indicators: list[Indicator], views: Iterable[View], *, as_of: datetime.date
+) -> dict[View, list[IndicatorResult]]:
+    """Each view's judgement of the indicators (the national page's central KPI table, a column each)."""
+    return {view: judge_indicators(indicators, view=view, as_of=as_of) for view in views}
+
+
+def year_views(fiscal_years: Iterable[int], *, chosen: View) -> list[View]:
+    """A view per fiscal year of a plan; the chosen year's is the view chosen (its half, if one is)."""
+    return [chosen if year == chosen.year else View.fiscal_year(year) for year in fiscal_years]
+
+
+def calendar_views(years: Iterable[int]) -> list[View]:
+    """A view per calendar year (年), for the indicators counted by calendar year."""
+    return [View.calendar_year(year) for year in years]
+
+
+def is_calendar_year(indicator: Indicator) -> bool:
+    """Figures counted by calendar year (年), e.g. a share of applications in 平成31年: the rule judges
+    them in the 年 of a fiscal year's number and says so (kpis/rules/view_periods.py)."""
+    return year_period_of(figures_of(indicator)) == CY
+
+
+def by_kind_of_year(indicators: Iterable[Indicator]) -> tuple[list[Indicator], list[Indicator]]:
+    """(fiscal-year indicators, calendar-year indicators), each in the order given."""
+    indicators = list(indicators)
+    calendar = [indicator for indicator in indicators if is_calendar_year(indicator)]
+    return [indicator for indicator in indicators if indicator not in calendar], calendar
+
+
+@dataclass(frozen=True)
+class CentralResults:
+    """The national page's central KPIs: the fiscal-year ones judged per plan year (the chosen year's
+    half when the page shows one), the calendar-year ones per 年, each a column."""
+
+    fiscal: list[Indicator]
+    by_year: dict[View, list[IndicatorResult]]
+    calendar: list[Indicator]
+    by_calendar_year: dict[View, list[IndicatorResult]]
+
+
+def judge_central(
+    indicators: Iterable[Indicator], plan: Plan, *, chosen: View, as_of: datetime.date
+) -> CentralResults:
+    fiscal, calendar = by_kind_of_year(indicators)
+    views = year_views(plan.fiscal_years, chosen=chosen)
+    return CentralResults(
+        fiscal=fiscal,
+        by_year=judge_by_view(fiscal, views, as_of=as_of),
+        calendar=calendar,
+        by_calendar_year=judge_by_view(calendar, calendar_views(plan.fiscal_years), as_of=as_of),
+    )
 
 
 def judge_one(
-    indicator: Indicator,
-    figures: IndicatorFigures,
-    *,
-    fiscal_year: int,
-    half: str | None,
-    as_of: datetime.date,
+    indicator: Indicator, figures: IndicatorFigures, *, view: View, as_of: datetime.date
 ) -> IndicatorResult:
+    result = judgement(figures, view, as_of=as_of, thresholds=thresholds_of(indicator.kpi.plan))
+    # The year the figures are of: the view's fiscal year, or the calendar year of a 年 indicator.
+    year = result.year if result.year is not None else view.year
     aggregation = indicator.aggregation
-    h1 = half_reading(figures.actuals, fiscal_year, H1, aggregation)
-    h2 = (
-        half_reading(figures.actuals, fiscal_year, H2, aggregation)
-        if _has_own_h2(figures, fiscal_year)
-        else None
-    )
-    year = year_reading(figures.actuals, fiscal_year, aggregation)
-    result = achievement(
-        figures,
-        fiscal_year=fiscal_year,
-        half=half,
-        as_of=as_of,
-        thresholds=thresholds_of(indicator.kpi.plan),
-    )
-    shown = (*result.actuals_used, *(f for r in (h1, h2, year) if r for f in r.used))
+    h1 = half_reading(figures.actuals, year, H1, aggregation)
+    h2 = half_reading(figures.actuals, year, H2, aggregation) if _has_own_h2(figures, year) else None
+    whole = year_reading(figures.actuals, year, aggregation)
+    shown = (*result.actuals_used, *(f for r in (h1, h2, whole) if r for f in r.used))
     return IndicatorResult(
         indicator=indicator,
-        fiscal_year=fiscal_year,
+        view=view,
         result=result,
         h1=h1.value if h1 else None,
         h2=h2.value if h2 else None,
-        year_value=year.value if year else None,
+        year_value=whole.value if whole else None,
         preliminary=any(figure.preliminary for figure in shown),
     )
 
 
-def _has_own_h2(figures, fiscal_year) -> bool:
+def _has_own_h2(figures, year) -> bool:
     # A level's year figure also answers for its second half; the table shows only reported halves.
-    return any(a.period == H2 and a.year == fiscal_year for a in figures.actuals)
-
-
-@dataclass
-class Tally:
-    """Items with a numeric target, how many were reported, how many achieved (○)."""
-
-    items: int = 0
-    reported: int = 0
-    achieved: int = 0
-    partly: int = 0
-
-    def add(self, result: Achievement) -> None:
-        if not result.has_target:
-            return
-        self.items += 1
-        if result.status is not Status.NOT_REPORTED:
-            self.reported += 1
-        if result.status is Status.ACHIEVED:
-            self.achieved += 1
-        if result.status is Status.PARTLY:
-            self.partly += 1
-
-    @property
-    def rate(self) -> Decimal | None:
-        """Achieved items ÷ items with a target, the way the documents count (136/148); none before
-        anything is reported (0 of 130 would read as failure, not as 未報告)."""
-        return items_rate(self.achieved, self.items) if self.reported else None
+    return any(a.period == H2 and a.year == year for a in figures.actuals)
 
 
 @dataclass
@@ -197,7 +208,8 @@ class BlockSummary:
 def block_summaries(
     blocks: Iterable[Block], results: Iterable[IndicatorResult], reported: Iterable[ReportedResult]
 ) -> tuple[list[BlockSummary], Tally]:
-    """Per-block tallies of regional results, with the documents' reported totals beside them."""
+    """Per-block tallies of regional results (final results counted the documents' way, progress
+    apart), with the documents' reported totals beside them."""
     summaries = {block.code: BlockSummary(block) for block in blocks}
     national = Tally()
     for row in results:
@@ -242,10 +254,6 @@ def group_by_region(results: Iterable[IndicatorResult]) -> dict:
     for row in results:
         grouped[row.region].append(row)
     return dict(grouped)
-
-
-def is_flow(indicator: Indicator) -> bool:
-    return indicator.aggregation == FLOW
 
 
 def current_plan(plans: Iterable[Plan], today: datetime.date) -> Plan:

@@ -11,8 +11,6 @@ from decimal import Decimal
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from plans.fiscal import era_year
-
 ACTUAL = "#1f3b73"  # dark blue: prints near black
 TARGET = "#9aa5b1"  # light grey-blue
 REPORTED = "#5b6b7f"  # mid grey, hatched
@@ -68,11 +66,13 @@ def block_rates_chart(rows: list[dict]) -> dict:
 
 
 def target_actual_chart(title: str, unit: str, points: list[dict]) -> dict:
-    """Target (light outlined bars) against actual (dark bars) per period.
+    """Target (light outlined bars) against actual (dark bars) per period. A period without a target
+    has no target bar and keeps its actual bar.
 
-    points: {"year", "label" (optional), "target" (Decimal|None), "actual" (Decimal|None)}
+    points: {"label" ("2019年度", "2019年"), "axis" (optional, the label with its era),
+    "target" (Decimal|None), "actual" (Decimal|None)}
     """
-    labels = [point.get("label") or f"{point['year']}年度<br>({era_year(point['year'])})" for point in points]
+    labels = [point.get("axis") or point["label"] for point in points]
     figure = go.Figure()
     figure.add_bar(
         name="目標",
@@ -140,8 +140,8 @@ EXPECTED = "#b35900"  # dark orange line with square markers: stands out from th
 
 
 def cumulative_chart(title: str, unit: str, points: list[dict]) -> dict:
-    """A cumulative target: the total to date (dark bars) against the share expected by then
-    (a line) and the whole target (hatched light bars).
+    """A cumulative target: the total to date (dark bars) against the share of the span due by then
+    (計画期間の按分, a line, while the span runs) and the whole target (hatched light bars).
 
     points: {"year", "label", "target", "actual", "expected"} (values Decimal|None)
     """
@@ -157,7 +157,7 @@ def cumulative_chart(title: str, unit: str, points: list[dict]) -> dict:
         name="累計実績", x=labels, y=[_number(p["actual"]) for p in points], marker={"color": ACTUAL}
     )
     figure.add_scatter(
-        name="按分目標（経過年数分）",
+        name="計画期間の按分（ポータルの目安）",
         x=labels,
         y=[_number(p["expected"]) for p in points],
         mode="lines+markers",

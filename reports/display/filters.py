@@ -5,12 +5,16 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kpis.achievement import Status
 from kpis.models import Indicator, Kpi
+from kpis.rules.status import Progress, Status
 from plans.fiscal import HALF_LABELS, fiscal_year_label, half_with_months
 
 HALF_CHOICES = [(half, half_with_months(half)) for half in HALF_LABELS]
-STATUS_CHOICES = [(status.value, status.label) for status in Status]
+# The documents' marks of a final result, then the progress words; 未報告 is one choice for both
+# (Progress.NOT_REPORTED has Status.NOT_REPORTED's value).
+STATUS_CHOICES = list(
+    {status.value: (status.value, status.label) for status in (*Status, *Progress)}.values()
+)
 
 
 def _keep(queryset, name, value):

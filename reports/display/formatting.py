@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from kpis.achievement import round_percent
+from kpis.rules.rates import round_percent
 
 
 def plain_number(value: Decimal | int | None) -> int | Decimal | None:

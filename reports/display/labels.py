@@ -2,8 +2,8 @@
 2022年度（令和4年度）, 2019年, 250社（2020年度）, 750社（2020〜2022年度累計）, 4,379件（2018年）→ 5,000件（2022年）.
 Plain functions of values and model objects already read; no query."""
 
-from kpis.achievement import CUM, CY, H1, H2, NO_TARGET, PER_YEAR
 from kpis.history import user_name
+from kpis.rules.inputs import CUM, CY, H1, H2, NO_TARGET, PER_YEAR
 from plans.fiscal import HALF_LABELS, calendar_year_label, fiscal_year_label, half_with_months
 
 # A central entry's period: the year's own figure or one half.

@@ -1,11 +1,17 @@
-"""Dashboard tables (django-tables2): sortable on screen, exported with numbers as numbers."""
+"""Dashboard tables (django-tables2): sortable on screen, exported with numbers as numbers.
+
+A judged row carries what reports/display/judgements.py made of the rule's result: the rate as its
+source prints it, the status word, the kind of result (確定, 進捗, 対象外), the pace and the note.
+On screen the rate column shows the status cell; the exports carry each as a column of its own.
+"""
 
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from kpis.achievement import Status, round_percent
+from kpis.rules.rates import round_percent
 from plans.fiscal import H1, H2, HALF_LABELS
 from reports.display.formatting import display_number, display_percent, plain_number
+from reports.display.judgements import status_html
 
 NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
 
@@ -37,39 +43,77 @@ class PercentColumn(NumberColumn):
         return plain_number(round_percent(value, self.places)) if value is not None else None
 
 
-class RateWithStatusColumn(PercentColumn):
-    """On screen "107% ○" in one cell; in exports the rate alone (the status has its own column)."""
+class RateColumn(NumberColumn):
+    """A judged rate already rounded as its source prints it (129, 167.3): shown with %, kept as is."""
 
-    def __init__(self, *args, status_key: str, **kwargs):
-        self.status_key = status_key
-        # render() even without a rate, so an unreported row says 未報告 rather than "—"
+    def render(self, value):
+        return f"{display_number(value)}%"
+
+
+class JudgedRateColumn(NumberColumn):
+    """On screen the status cell ("107% 〇", "167.3% 〇", "順調" over its pace, "未報告"); in exports
+    the rate alone, already rounded as its source prints it (the status has its own column)."""
+
+    def __init__(self, *args, cell_key: str, **kwargs):
+        self.cell_key = cell_key
+        # render() even without a rate: a row in progress or unreported says so rather than "—"
         kwargs.setdefault("empty_values", ())
         super().__init__(*args, **kwargs)
 
     def render(self, value, record):
-        status = record.get(self.status_key)
-        mark = Status(status).label if status else ""
-        return f"{display_percent(value, self.places)} {mark}".strip() if value is not None else mark or "—"
+        return status_html(record.get(self.cell_key))
 
 
-class StatusColumn(tables.Column):
+class TextColumn(tables.Column):
+    """A word or a sentence, "" when there is none (the status, the kind of result, the pace, a note)."""
+
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("default", "—")
+        kwargs.setdefault("default", "")
         super().__init__(*args, **kwargs)
 
-    def render(self, value):
-        return Status(value).label
 
-    def value(self, value):
-        return Status(value).label if value else ""
+def judged_columns(
+    key: str = "", heading: str = "", *, with_note: bool = True
+) -> list[tuple[str, tables.Column]]:
+    """The columns of one judged cell (a row's, or a year's of a row): the rate with the status cell
+    on screen, and the status, the kind, the pace and the rule's note as columns of the exports."""
+    suffix = f"_{key}" if key else ""
+    prefix = f"{heading} " if heading else ""
+    columns = [
+        (f"rate{suffix}", JudgedRateColumn(verbose_name=f"{prefix}達成率", cell_key=f"cell{suffix}")),
+        # shown inside the rate cell; columns of their own in exports
+        (f"status{suffix}", TextColumn(verbose_name=f"{prefix}状況", visible=False)),
+        (f"kind{suffix}", TextColumn(verbose_name=f"{prefix}判定", visible=False)),
+        (f"pace{suffix}", TextColumn(verbose_name=f"{prefix}ペース", visible=False)),
+    ]
+    if with_note:
+        columns.append((f"note{suffix}", TextColumn(verbose_name=f"{prefix}注記", visible=False)))
+    return columns
 
 
-class BlockResultTable(tables.Table):
-    block = tables.Column(verbose_name=_("ブロック"), linkify=lambda record: record["url"])
+def suffixed(values: dict, key: str) -> dict:
+    """A judged cell's values under one column's keys: {"rate": …} → {"rate_2022": …}."""
+    return {f"{name}_{key}": value for name, value in values.items()}
+
+
+class TallyColumns(tables.Table):
+    """A tally's columns (reports/dashboards/tallies.py): items with a target, reported, achieved (〇)
+    of the final items and its rate, then the items still in progress, on pace and behind."""
+
     items = NumberColumn(verbose_name=_("項目数（目標あり）"))
     reported = NumberColumn(verbose_name=_("報告済み"))
-    achieved = NumberColumn(verbose_name=_("達成（○）"))
+    achieved = NumberColumn(verbose_name=_("達成（〇）"))
     rate = PercentColumn(verbose_name=_("達成率"), places=1)
+    final_items = NumberColumn(verbose_name=_("確定した項目"))
+    progress_items = NumberColumn(verbose_name=_("進捗中の項目"))
+    on_pace = NumberColumn(verbose_name=_("うち順調"))
+    behind = NumberColumn(verbose_name=_("うち遅れ"))
+    under_way = NumberColumn(verbose_name=_("うち進行中"))
+    progress_not_reported = NumberColumn(verbose_name=_("うち未報告"))
+
+
+class BlockResultTable(TallyColumns):
+    block = tables.Column(verbose_name=_("ブロック"), linkify=lambda record: record["url"])
     reported_achieved = NumberColumn(verbose_name=_("報告値 達成項目"))
     reported_items = NumberColumn(verbose_name=_("報告値 項目数"))
     reported_rate = PercentColumn(verbose_name=_("報告値 達成率"), places=1)
@@ -77,21 +121,29 @@ class BlockResultTable(tables.Table):
     class Meta:
         orderable = True
         attrs = {"class": "results"}
+        # the documents' count and its 報告値 side by side, then what is still in progress
+        sequence = (
+            "block",
+            "items",
+            "reported",
+            "achieved",
+            "rate",
+            "reported_achieved",
+            "reported_items",
+            "reported_rate",
+            "...",
+        )
 
 
-def central_kpi_table(rows: list[dict], fiscal_years) -> tables.Table:
-    """One row per central indicator, with target, actual, rate and status for every plan year."""
+def central_kpi_table(rows: list[dict], columns: list[tuple[str, str]]) -> tables.Table:
+    """One row per central indicator, with target, actual, rate and status for each column, given as
+    (key, heading): "2022年度", "2022年度上期", or "2022年" in the table of calendar-year indicators."""
     extra = []
-    for year in fiscal_years:
+    for key, heading in columns:
         extra += [
-            (f"target_{year}", NumberColumn(verbose_name=f"{year}年度 目標")),
-            (f"actual_{year}", NumberColumn(verbose_name=f"{year}年度 実績")),
-            (
-                f"rate_{year}",
-                RateWithStatusColumn(verbose_name=f"{year}年度 達成率", status_key=f"status_{year}"),
-            ),
-            # shown inside the rate cell; a column of its own in exports
-            (f"status_{year}", StatusColumn(verbose_name=f"{year}年度 状況", visible=False)),
+            (f"target_{key}", NumberColumn(verbose_name=f"{heading} 目標")),
+            (f"actual_{key}", NumberColumn(verbose_name=f"{heading} 実績")),
+            *judged_columns(key, heading),
         ]
     return CentralKpiTable(rows, extra_columns=extra)
 
@@ -135,9 +187,15 @@ class IndicatorResultTable(tables.Table):
     h2 = NumberColumn(verbose_name=f"{HALF_LABELS[H2]}実績")
     year = NumberColumn(verbose_name=_("年度実績"))
     cumulative = NumberColumn(verbose_name=_("累計実績"))
-    rate = RateWithStatusColumn(verbose_name=_("達成率"), status_key="status")
-    # shown inside the rate cell; a column of its own in exports
-    status = StatusColumn(verbose_name=_("状況"), visible=False)
+    rate = JudgedRateColumn(verbose_name=_("達成率"), cell_key="cell")
+    # shown inside the rate cell; columns of their own in exports
+    status = TextColumn(verbose_name=_("状況"), visible=False)
+    kind = TextColumn(verbose_name=_("判定"), visible=False)
+    pace = TextColumn(verbose_name=_("ペース"), visible=False)
+    note = TextColumn(verbose_name=_("注記"), visible=False)
+    # which period each row's figures are of (年度, 上期, or 年 for a calendar-year indicator); shown
+    # on screen only when a table mixes them
+    period = TextColumn(verbose_name=_("期間"), visible=False)
     # only on pages that include submitted figures (速報)
     basis = tables.Column(verbose_name=_("速報"), default="")
 

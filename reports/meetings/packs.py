@@ -1,9 +1,11 @@
 """A liaison meeting's pack (会議資料): everything its block reads at the meeting, as it stood at the
 meeting's cut-off moment (`LiaisonMeeting.as_of`).
 
-Every section is read from the history tables (reports/meetings/snapshots.py) and judged by the same engine
-and table builders as the dashboards, so for the same moment the pack's figures are the block
-dashboard's, and a later correction changes the dashboards but not a pack already cut.
+Every section is read from the history tables (reports/meetings/snapshots.py) and judged by the same rule
+and table builders as the dashboards, at the cut-off day (a period is complete only if it ended before
+that day: 〇△× for what was complete then, progress for the rest), so for the same moment the pack's
+figures are the block dashboard's, and a later correction changes the dashboards but not a pack
+already cut.
 Sections: the block's achievement per region (tables and charts), every region's latest approved
 half-year report with its text, the target and KPI revisions since the block's previous meeting, the
 submission status of the year's reporting periods, the block's published case studies, and the
@@ -33,12 +35,8 @@ from reports.dashboards.rows import (
     block_summary_rows,
     national_rows,
 )
-from reports.dashboards.selectors import (
-    IndicatorResult,
-    Tally,
-    judge_indicators,
-    national_summary,
-)
+from reports.dashboards.selectors import IndicatorResult, judge_indicators, national_summary
+from reports.dashboards.tallies import Tally
 from reports.display import charts
 from reports.meetings import snapshots
 from reports.meetings.rules import plan_of_year, previous_meeting
@@ -101,10 +99,9 @@ def build_pack(meeting: LiaisonMeeting) -> Pack:
     region_ids = [region.pk for region in regions]
 
     snapshot = snapshots.regional_snapshot(plan, moment)
-    # the whole plan is judged once: the block's rows for its sections, all of them for the comparison
-    results = judge_indicators(
-        snapshot.indicators, fiscal_year=period.fiscal_year, half=None, as_of=day, figures=snapshot.figures
-    )
+    # the whole plan is judged once, the meeting's year as it stood on the cut-off day: the block's
+    # rows for its sections, all of them for the comparison
+    results = judge_indicators(snapshot.indicators, view=period.view, as_of=day, figures=snapshot.figures)
     block_snapshot = snapshot.of_regions(region_ids)
     in_block = set(region_ids)
     block_results = [row for row in results if row.kpi.region_id in in_block]

@@ -14,9 +14,9 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from kpis.achievement import IndicatorFigures
 from kpis.figures import figures_from
 from kpis.models import Actual, Indicator, Kpi, Target
+from kpis.rules.inputs import IndicatorFigures
 from plans.models import Plan
 from regions.models import Region
 from reports.models import CaseStudy, ProgressReport, ReportEntry, ReportingPeriod
@@ -24,7 +24,7 @@ from reports.models import CaseStudy, ProgressReport, ReportEntry, ReportingPeri
 
 @dataclass
 class IndicatorSnapshot:
-    """A plan's regional KPIs and indicators with the engine's inputs, as they were at `moment`."""
+    """A plan's regional KPIs and indicators with the rule's inputs, as they were at `moment`."""
 
     moment: datetime.datetime
     kpis: list[Kpi] = field(default_factory=list)

@@ -1,7 +1,8 @@
 from django import template
 
-from kpis.achievement import Status
+from kpis.rules.status import label_of
 from reports.display.formatting import display_number, display_percent
+from reports.display.judgements import status_html
 
 register = template.Library()
 
@@ -19,5 +20,11 @@ def percent(rate, places=0):
 
 @register.filter
 def mark(status):
-    """A Status (or its value) as the documents print it: ○ △ × 未報告 対象外."""
-    return Status(status).label if status else "—"
+    """A stored status as printed: 〇 △ × 未報告 対象外, or a progress word (順調 遅れ 進行中)."""
+    return label_of(status) if status else "—"
+
+
+@register.filter
+def status_cell(cell):
+    """A judged status cell (reports/display/judgements.py): its words, and its pace or reason beneath."""
+    return status_html(cell)

@@ -2,7 +2,7 @@
 
 Each journey signs in as one of the demo users and checks what the person sees: the pages, the
 Japanese messages, the charts drawn by the portal's own plotly.js, the numbers in the tables against
-the achievement engine, the downloads. Screenshots for the README are written to docs/screenshots/.
+the judgement rule, the downloads. Screenshots for the README are written to docs/screenshots/.
 """
 
 import csv
@@ -16,13 +16,16 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from kpis.achievement import round_percent
 from kpis.models import Actual, Indicator, Kpi
+from kpis.rules.judgement import View
+from kpis.rules.rates import round_percent
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Block, Region
-from reports.dashboards.selectors import Tally, judge_indicators, plan_indicators
+from reports.dashboards.selectors import judge_indicators, plan_indicators
+from reports.dashboards.tallies import Tally
 from reports.display.formatting import display_number, display_percent
+from reports.display.judgements import status_cell
 from reports.models import CentralEntry, ProgressReport, ReportEntry
 from reports.progress import workflow
 from reports.progress.demo import open_demo_period
@@ -44,7 +47,7 @@ pytestmark = [pytest.mark.e2e, skip_without_browser()]
 State = ProgressReport.State
 REPORT_URL = "/progress/14/2022/h1/"
 # A tally's columns in the block tables, on screen and in the exports.
-TALLY_COLUMNS = ("項目数（目標あり）", "報告済み", "達成（○）", "達成率")
+TALLY_COLUMNS = ("項目数（目標あり）", "報告済み", "達成（〇）", "達成率")
 
 
 def kanagawa_indicators(period) -> tuple[Indicator, Indicator]:
@@ -59,10 +62,11 @@ def state_badge(page):
 
 
 def regional_tally(plan: Plan, fiscal_year: int, **scope) -> Tally:
-    """The engine's tally of regional results for a year, as the dashboards count it."""
+    """The rule's tally of regional results for a year, as the dashboards count it."""
     tally = Tally()
     indicators = plan_indicators(plan, level=Kpi.Level.REGIONAL, **scope)
-    for row in judge_indicators(indicators, fiscal_year=fiscal_year, half=None, as_of=timezone.localdate()):
+    view = View.fiscal_year(fiscal_year)
+    for row in judge_indicators(indicators, view=view, as_of=timezone.localdate()):
         tally.add(row.result)
     return tally
 
@@ -255,17 +259,20 @@ def test_the_bureau_returns_the_report_the_officer_resubmits_and_the_bureau_appr
     assert report.state == State.APPROVED
     assert report.reviewed_by.username == "demo-bureau-kanto"
 
-    # Approval publishes: the half's actuals are on the block's dashboard, judged by the engine.
+    # Approval publishes: the half's actuals are on the block's dashboard, as the rule reads a half:
+    # progress against its pace, never a mark.
     assert Actual.objects.get(indicator=meetings, period="h1", year=2022).value == 3
     reviewer.goto("/dashboard/2/blocks/kanto/?fiscal_year=2022&half=h1")
     assert wait_for_charts(reviewer) >= 2
     section = reviewer.locator("#region-14")
     rows = table_records(section.locator("table.indicators"), key="指標")
-    judged = judge_indicators([seminars, meetings], fiscal_year=2022, half="h1", as_of=timezone.localdate())
+    first_half = View.fiscal_half(2022, "h1")
+    judged = judge_indicators([seminars, meetings], view=first_half, as_of=timezone.localdate())
     for indicator, row in zip((seminars, meetings), judged, strict=True):
         assert rows[indicator.name]["上期実績"] == "3"
-        rate = f"{display_percent(row.result.rate)} {row.result.status.label}"
-        assert rows[indicator.name]["達成率"] == rate
+        cell = status_cell(row.result, indicator.unit)
+        shown = rows[indicator.name]["達成率"]
+        assert shown.splitlines()[0] == cell.main and cell.detail in shown and "×" not in shown
     expect(section.locator("[data-chart] .main-svg").first).to_be_attached()
     screenshot(reviewer, "dashboard-block", start=section)
 
@@ -286,13 +293,13 @@ def test_a_viewer_reads_the_dashboards_charts_tables_and_downloads(browsing):
 
     # The central KPIs: 003 I-2(2)①1)i) prints ハンズオン支援社数 267社 (107%) in FY2020.
     hands_on = Indicator.objects.get(kpi__plan=plan, kpi__level=Kpi.Level.CENTRAL, name="ハンズオン支援社数")
-    judged = judge_indicators([hands_on], fiscal_year=2020, half=None, as_of=timezone.localdate())[0]
+    judged = judge_indicators([hands_on], view=View.fiscal_year(2020), as_of=timezone.localdate())[0]
     assert display_percent(judged.result.rate) == "107%"
     central = table_records(table_with_heading(page, "KPI"))
     assert central["ハンズオン支援社数"]["2020年度 実績"] == "267"
     assert central["ハンズオン支援社数"]["2020年度 達成率"] == "107% 〇"
 
-    # The regional results per block equal the engine's tally.
+    # The regional results per block equal the rule's tally.
     expected = regional_tally(plan, year, block=kanto)
     blocks = table_records(table_with_heading(page, "報告値 達成項目"))
     assert {column: blocks["関東"][column] for column in TALLY_COLUMNS} == shown_tally(expected)
@@ -349,7 +356,7 @@ def test_central_staff_confirm_a_central_actual_and_the_dashboard_shows_its_rate
 
     page.get_by_role("link", name="全国ダッシュボードで確認").click()
     assert page.url.endswith("/dashboard/2/?fiscal_year=2022")
-    judged = judge_indicators([share], fiscal_year=2022, half=None, as_of=timezone.localdate())[0]
+    judged = judge_indicators([share], view=View.fiscal_year(2022), as_of=timezone.localdate())[0]
     assert display_percent(judged.result.rate) == "75%"  # 30 ÷ 40
     central = table_records(table_with_heading(page, "KPI"))
     shown = next(record for title, record in central.items() if title.startswith(share.kpi.title))

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from kpis.achievement import items_rate, round_percent
+from kpis.rules.rates import items_rate, round_percent
 from plans.fiscal import era_year, fiscal_year_label
 from plans.models import ReportedResult
 from reports.dashboards.comparison import compare_plans, last_actual
@@ -126,15 +126,15 @@ def overview_rows(plans) -> list[dict]:
             lambda c: year_or_none(c.central.year),
         ),
         ("中央KPI", "目標のある項目", COMPUTED, NUMBER, lambda c: c.central.tally.items),
-        ("中央KPI", "達成項目（○）", COMPUTED, NUMBER, lambda c: c.central.achieved),
+        ("中央KPI", "達成項目（〇）", COMPUTED, NUMBER, lambda c: c.central.achieved),
         ("中央KPI", "達成率", COMPUTED, PERCENT, lambda c: c.central.rate),
     ]
     specs += reported_specs("中央KPI", ReportedResult.Scope.CENTRAL_KPIS)
     specs += [
-        ("支援段階別の数値目標", "施策表の○の数", COMPUTED, NUMBER, lambda c: c.measures_achieved or None),
+        ("支援段階別の数値目標", "施策表の〇の数", COMPUTED, NUMBER, lambda c: c.measures_achieved or None),
         (
             "支援段階別の数値目標",
-            "施策表で○△×のある施策",
+            "施策表で〇△×のある施策",
             COMPUTED,
             NUMBER,
             lambda c: c.measures_marked or None,
@@ -153,7 +153,7 @@ def overview_rows(plans) -> list[dict]:
         ),
         ("地域KPI", "目標のある項目", COMPUTED, NUMBER, lambda c: c.regional.tally.items),
         ("地域KPI", "判定済みの項目（未報告を除く）", COMPUTED, NUMBER, lambda c: c.regional.tally.reported),
-        ("地域KPI", "達成項目（○）", COMPUTED, NUMBER, lambda c: c.regional.achieved),
+        ("地域KPI", "達成項目（〇）", COMPUTED, NUMBER, lambda c: c.regional.achieved),
         ("地域KPI", "達成率", COMPUTED, PERCENT, lambda c: c.regional.rate),
     ]
     specs += reported_specs("地域KPI", ReportedResult.Scope.REGIONAL_KPIS)

@@ -13,7 +13,6 @@ from reports.dashboards.comparison import (
     cross_plan_series,
     indicator_years,
     indicators_for_page,
-    is_calendar_year,
     linked_indicators,
     year_rows,
 )
@@ -31,6 +30,7 @@ from reports.dashboards.indicator_page import (
 )
 from reports.dashboards.pages import cached_dashboard, export_if_asked, render_dashboard
 from reports.dashboards.rows import revision_row
+from reports.dashboards.selectors import is_calendar_year
 from reports.display.labels import indicator_title, target_summary
 from reports.display.tables import RevisionTable
 

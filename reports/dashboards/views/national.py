@@ -16,15 +16,10 @@ from reports.dashboards.pages import (
     preliminary_figures,
     render_dashboard,
 )
-from reports.dashboards.rows import block_chart_rows, central_charts, central_rows, national_rows
-from reports.dashboards.selectors import (
-    judge_by_year,
-    judge_indicators,
-    national_summary,
-    plan_indicators,
-)
+from reports.dashboards.rows import block_chart_rows, central_chart_list, central_tables, national_rows
+from reports.dashboards.selectors import judge_central, judge_indicators, national_summary, plan_indicators
 from reports.display import charts
-from reports.display.tables import BlockResultTable, central_kpi_table
+from reports.display.tables import BlockResultTable
 
 
 @login_required
@@ -43,22 +38,16 @@ def national(request, plan_number: int):
     )
     period = chosen_period(filters, plan, today)
     indicators = list(filters.qs)
-    central = [i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL]
-    regional = [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL]
-
-    yearly = judge_by_year(central, plan.fiscal_years, as_of=today)
+    central_indicators = [i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL]
+    central = judge_central(central_indicators, plan, chosen=period.view, as_of=today)
     regional_results = judge_indicators(
-        regional,
-        fiscal_year=period.fiscal_year,
-        half=period.half,
+        [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL],
+        view=period.view,
         as_of=today,
         preliminary=preliminary_figures(request, plan, period),
     )
     summary = national_summary(plan, period.fiscal_year, regional_results)
-    tables = {
-        "central": central_kpi_table(central_rows(central, yearly), plan.fiscal_years),
-        "blocks": BlockResultTable(national_rows(plan, summary)),
-    }
+    tables = central_tables(central) | {"blocks": BlockResultTable(national_rows(plan, summary))}
     exported = export_if_asked(request, tables, f"plan{plan.number}_national_{period.fiscal_year}")
     if exported:
         return exported
@@ -71,9 +60,10 @@ def national(request, plan_number: int):
             "period": period,
             "filters": filters,
             "central_table": tables["central"],
+            "calendar_table": tables["calendar"] if central.calendar else None,
             "block_table": tables["blocks"],
             "block_chart": charts.block_rates_chart(block_chart_rows(summary.blocks)),
-            "central_charts": central_charts(central, yearly),
+            "central_charts": central_chart_list(central),
             "national_tally": summary.tally,
             "national_reported": summary.reported,
             "summaries": summary.blocks,

@@ -29,8 +29,9 @@ from reports.dashboards.programme import (
     indicator_columns,
     programmes_with_designations,
 )
-from reports.dashboards.rows import region_section, shown_actual
-from reports.display.tables import NumberColumn, PercentColumn, StatusColumn
+from reports.dashboards.rows import region_section, tally_values
+from reports.display.judgements import judged_values
+from reports.display.tables import NumberColumn, RateColumn, TallyColumns, TextColumn
 
 # The programme record is single-year: the year is fixed, the half and 速報 are chosen.
 FILTERS = ("half",)
@@ -98,18 +99,15 @@ def programme(request, plan_number: int):
 # --- tables ------------------------------------------------------------------------------------------
 
 
-class RegionTallyTable(tables.Table):
+class RegionTallyTable(TallyColumns):
     region = tables.Column(verbose_name=_("指定地域"), linkify=lambda record: record["url"])
     block = tables.Column(verbose_name=_("ブロック"))
     kind = tables.Column(verbose_name=_("種別"))
-    items = NumberColumn(verbose_name=_("項目数（目標あり）"))
-    reported = NumberColumn(verbose_name=_("報告済み"))
-    achieved = NumberColumn(verbose_name=_("達成（○）"))
-    rate = PercentColumn(verbose_name=_("達成率"), places=1)
 
     class Meta:
         orderable = False
         attrs = {"class": "results"}
+        sequence = ("region", "block", "kind", "items", "reported", "achieved", "rate", "...")
 
 
 def tally_rows(plan, rows, total) -> list[dict]:
@@ -133,10 +131,7 @@ def tally_row(label, url, tally, *, block="", kind="") -> dict:
         "url": url,
         "block": block,
         "kind": kind,
-        "items": tally.items,
-        "reported": tally.reported,
-        "achieved": tally.achieved,
-        "rate": tally.rate,
+        **tally_values(tally),
     }
 
 
@@ -156,24 +151,26 @@ def indicator_matrix(columns: list[str], records: list[dict]) -> IndicatorMatrix
         extra += [
             (f"target_{index}", NumberColumn(verbose_name=f"{name} 目標")),
             (f"actual_{index}", NumberColumn(verbose_name=f"{name} 実績")),
-            (f"rate_{index}", PercentColumn(verbose_name=f"{name} 達成率")),
-            (f"status_{index}", StatusColumn(verbose_name=f"{name} 状況")),
+            (f"rate_{index}", RateColumn(verbose_name=f"{name} 達成率")),
+            (f"status_{index}", TextColumn(verbose_name=f"{name} 状況")),
         ]
     return IndicatorMatrixTable(records, extra_columns=extra)
 
 
 def matrix_record(columns: list[str], row) -> dict:
-    """A designated region's figures per indicator: flat keys for the export, `cells` for the page."""
+    """A designated region's figures per indicator: flat keys for the export, `cells` for the page.
+    The status is the rule's word (〇 △ × for a final result, 順調 遅れ … in progress); the rate is
+    printed as its source prints it, and the target is the year's, never halved."""
     record = {"region": row.region.name_ja, "url": f"#region-{row.region.code}", "cells": []}
     for index, name in enumerate(columns):
         judged = row.by_name.get(name)
-        result = judged.result if judged else None
+        values = judged_values(judged.result if judged else None, judged.indicator.unit if judged else "")
         cell = {
-            "target": result.target_value if result else None,
-            "actual": shown_actual(judged) if judged else None,
-            "rate": result.rate if result else None,
-            "status": result.status.value if result else None,
+            "target": judged.result.target_value if judged else None,
+            "actual": judged.shown_actual if judged else None,
+            "rate": values["rate"],
+            "status": values["status"],
         }
-        record["cells"].append(cell)
+        record["cells"].append(cell | {"cell": values["cell"]})
         record |= {f"{key}_{index}": value for key, value in cell.items()}
     return record

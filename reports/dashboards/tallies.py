@@ -1,0 +1,74 @@
+"""A block's, a region's or the nation's judged items, counted the way the documents count them.
+
+The counting is kpis.rules.tally.count: FINAL results only enter the documents' count (achieved 〇 of
+items whose period is complete, 136/148), and results still in progress are counted apart (順調,
+遅れ, 進行中, 未報告), never as achieved or failed. This class only gathers the results of one table
+row and names the figures the tables print.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kpis.rules.judged import Judgement
+from kpis.rules.tally import Counts, count
+
+
+@dataclass
+class Tally:
+    results: list[Judgement] = field(default_factory=list)
+
+    def add(self, result: Judgement) -> None:
+        self.results.append(result)
+
+    @property
+    def counts(self) -> Counts:
+        return count(self.results)
+
+    @property
+    def items(self) -> int:
+        """Items with a target in the view: final ones and those in progress (対象外 is not an item)."""
+        counts = self.counts
+        return counts.final.items + counts.progress.items
+
+    @property
+    def reported(self) -> int:
+        """Items with a figure reported for the view."""
+        counts = self.counts
+        return counts.final.reported + counts.progress.items - counts.progress.not_reported
+
+    @property
+    def final_items(self) -> int:
+        """Items whose period is complete: what the achieved count is taken of."""
+        return self.counts.final.items
+
+    @property
+    def achieved(self) -> int:
+        """Final results achieved (〇): a result in progress is never counted as achieved."""
+        return self.counts.final.achieved
+
+    @property
+    def rate(self) -> Decimal | None:
+        """Achieved ÷ final items, the documents' way (136/148); none before a final figure is
+        reported (0 of 130 unreported would read as failure, not as 未報告)."""
+        final = self.counts.final
+        return final.rate if final.reported else None
+
+    @property
+    def progress_items(self) -> int:
+        return self.counts.progress.items
+
+    @property
+    def on_pace(self) -> int:
+        return self.counts.progress.on_pace
+
+    @property
+    def behind(self) -> int:
+        return self.counts.progress.behind
+
+    @property
+    def under_way(self) -> int:
+        return self.counts.progress.under_way
+
+    @property
+    def progress_not_reported(self) -> int:
+        return self.counts.progress.not_reported
