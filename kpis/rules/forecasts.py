@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from kpis.rules.inputs import CY, FY, ActualFigure, IndicatorFigures
+from kpis.rules.inputs import CY, FLOW, FY, ActualFigure, IndicatorFigures
 from kpis.rules.judged import Judgement, Kind
 from kpis.rules.judgement import judgement
 from kpis.rules.status import Progress, Status, Thresholds
@@ -100,6 +100,12 @@ def forecast_status(
         thresholds=thresholds,
     )
     return ForecastStatus(value=value, year=year, outlook=outlook)
+
+
+def below_first_half(forecast: Decimal, first_half: Decimal | None, aggregation: str) -> bool:
+    """A flow's year-end forecast includes its 上期: one below the 上期's own figure is a mistake
+    (most likely the 下期 alone). A level may end the year lower than it stood in September."""
+    return aggregation == FLOW and first_half is not None and forecast < first_half
 
 
 @dataclass(frozen=True)
