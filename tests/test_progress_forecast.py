@@ -301,3 +301,32 @@ def test_forecasts_of_a_second_half_report_are_never_read_nor_published(client, 
     )
     assert ReportingPeriod.objects.get(pk=h2.pk).reports.get().state == State.APPROVED
     assert not Forecast.objects.exists()
+
+
+def test_an_interim_year_of_a_cumulative_goal_reads_its_forecast_against_the_plan_share(client, period):
+    # 埼玉県 11-1: 採択件数 40件（2020〜2022年度累計） (002 別添2 埼玉(1)); FY2020 12件 published
+    jpo = User.objects.get(username="demo-jpo")
+    h1_2021 = workflow.open_period(
+        jpo,
+        plan=Plan.objects.get(number=2),
+        fiscal_year=2021,
+        half="h1",
+        deadline=datetime.date(2021, 10, 31),
+    )
+    report = workflow.report_of(h1_2021, Region.objects.get(code="11"))
+    subsidies = report.entries.get(indicator__kpi__code="11-1", indicator__code="1").indicator
+    Actual.objects.create(indicator=subsidies, period="fy", year=2020, value=12, measure="count")
+    officer = login(client, "demo-pref-11")
+    data = {"action": "submit", "version": str(report.version)}
+    data |= {
+        f"value-{subsidies.pk}": "7",
+        f"forecast-{subsidies.pk}": "16",
+        f"forecast_reason-{subsidies.pk}": REASON,
+    }
+    assert officer.post("/progress/11/2021/h1/", data).status_code == 302
+    page = html_lib.unescape(login(client, "demo-bureau-kanto").get("/progress/11/2021/h1/").content.decode())
+    line = page.split(f"{subsidies.name}（件）</h3>")[1].split("</section>")[0]
+    forecast = line.split('class="forecast"')[1].split("</dd>")[0]
+    # 12 + 16 = 28 by the end of FY2021, above two thirds of 40: on pace, not a mark, no rate of the goal
+    assert "見込み 順調" in forecast and "%" not in forecast
+    assert "2020〜2022年度累計40件の3分の2（2021年度までの按分）に対して" in forecast

@@ -145,15 +145,18 @@ def running_fact(indicator: Indicator, running, saved_value: Decimal | None) -> 
 
 
 def forecast_fact(indicator, entry, figures, thresholds, year: int) -> ForecastFact | None:
+    """What the year's end would show with the saved forecast: against the year's target when the
+    year settles it (with the rate), against the pace of an interim year otherwise (no rate: the
+    rate of such a year is taken of the whole goal, not of the pace)."""
     if entry is None or entry.forecast is None:
         return None
     status = forecast_status(figures, year, entry.forecast, thresholds=thresholds)
     if not status.applies:
         return ForecastFact(label="", rate="", target="", at_risk=False)
-    target = status.outlook.target
-    return ForecastFact(
-        label=status.label,
-        rate=status.rate_text,
-        target=f"{target_basis(target, plan_start_year=figures.plan_start_year)} {amount(target.value, indicator.unit)}",
-        at_risk=status.at_risk,
-    )
+    outlook = status.outlook
+    if status.is_final:
+        basis = target_basis(outlook.target, plan_start_year=figures.plan_start_year)
+        against, rate = f"{basis} {amount(outlook.target.value, indicator.unit)}", status.rate_text
+    else:
+        against, rate = pace_text(outlook, indicator.unit), ""
+    return ForecastFact(label=status.label, rate=rate, target=against, at_risk=status.at_risk)
