@@ -11,6 +11,7 @@ from reports.models import (
     CaseStudyStep,
     CaseStudyTheme,
     CentralEntry,
+    Forecast,
     LiaisonMeeting,
     ProgressReport,
     ReportEntry,
@@ -39,7 +40,17 @@ class ReportingPeriodAdmin(SimpleHistoryAdmin):
 
 class ReportEntryInline(admin.StackedInline):
     model = ReportEntry
-    fields = ["indicator", "value", "activities", "outcomes", "next_steps", "updated_by", "on_behalf"]
+    fields = [
+        "indicator",
+        "value",
+        "forecast",
+        "forecast_reason",
+        "activities",
+        "outcomes",
+        "next_steps",
+        "updated_by",
+        "on_behalf",
+    ]
     readonly_fields = ["indicator", "updated_by", "on_behalf"]
     extra = 0
     can_delete = False
@@ -74,10 +85,30 @@ class ReportEntryAdmin(SimpleHistoryAdmin):
 
 @admin.register(CentralEntry)
 class CentralEntryAdmin(VersionedAdmin):
-    list_display = ["indicator", "fiscal_year", "period", "value", "state", "updated_by", "updated_at"]
+    list_display = [
+        "indicator",
+        "fiscal_year",
+        "period",
+        "value",
+        "forecast",
+        "state",
+        "updated_by",
+        "updated_at",
+    ]
     list_filter = ["fiscal_year", "period", "state"]
     list_select_related = ["indicator__kpi", "updated_by"]
     readonly_fields = ["version"]
+    raw_id_fields = ["indicator"]
+
+
+@admin.register(Forecast)
+class ForecastAdmin(SimpleHistoryAdmin):
+    """Published by approving a 上期 report or confirming a central 上期 entry; corrected here only."""
+
+    list_display = ["indicator", "fiscal_year", "value", "reason", "source", "published_by", "published_at"]
+    list_filter = ["fiscal_year", "indicator__kpi__plan", "indicator__kpi__level"]
+    list_select_related = ["indicator", "published_by"]
+    search_fields = ["indicator__name", "reason"]
     raw_id_fields = ["indicator"]
 
 

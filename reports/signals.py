@@ -11,7 +11,7 @@ from plans.models import BasicPolicy, Designation, Measure, Plan, ReportedResult
 from regions.models import Block, Region
 from reports.dashboards.caching import bump_data_version
 from reports.dashboards.versions import ensure_versions
-from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep
+from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep, Forecast
 
 DASHBOARD_MODELS = (
     Actual,
@@ -27,6 +27,7 @@ DASHBOARD_MODELS = (
     Block,
     Region,
     Revision,
+    Forecast,  # read beside the figures (見込み), never as one
 )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kpis.models import Indicator, Kpi, Revision
 from regions.demo import create_demo_users
 from regions.models import Block, Region
-from reports.models import CentralEntry, LiaisonMeeting
+from reports.models import CentralEntry, Forecast, LiaisonMeeting
 from reports.progress.demo import open_demo_period
 from reports.progress.workflow import report_of
 
@@ -89,6 +89,7 @@ def workflow_records() -> None:
     report_of(open_demo_period(), Region.objects.get(code="14"))
     central = Indicator.objects.filter(kpi__plan__number=2, kpi__level=Kpi.Level.CENTRAL).first()
     CentralEntry.objects.create(indicator=central, period="fy", fiscal_year=2022, value=1)
+    Forecast.objects.create(indicator=central, fiscal_year=2022, value=1, source="テスト")
     Revision.objects.create(kpi=central.kpi, effective_fiscal_year=2022, reason="テスト")
     LiaisonMeeting.objects.create(
         block=Block.objects.get(code="kanto"),

@@ -2,7 +2,7 @@
 text it is on every page where it appears, and is plain text in the exports.
 
 The text is entered through the pages themselves, as each role would type it: the progress report's
-取組内容・成果・課題・次の取組, the bureau's return comment, central staff's reopen reason, a revision's
+取組内容・成果・課題・次の取組 and its year-end forecast's reason (見込みの理由), the bureau's return comment, central staff's reopen reason, a revision's
 reason and new KPI text, a central KPI actual's note, and every field of a case study (title, subtitle,
 KPI text, outcomes, a step's date and text, a figure's heading) and its unpublish reason.
 """
@@ -19,7 +19,7 @@ from django.contrib.auth.models import User
 from kpis.models import Actual, Indicator, Kpi, Revision
 from regions.demo import create_demo_users
 from regions.models import Region
-from reports.models import CaseStudy, CaseStudyStep, CentralEntry, ProgressReport
+from reports.models import CaseStudy, CaseStudyStep, CentralEntry, Forecast, ProgressReport
 from reports.progress import workflow
 from reports.progress.demo import open_demo_period
 
@@ -33,6 +33,7 @@ RAW_PIECES = ("<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "\"'>
 
 REPORT = "/progress/14/2022/h1/"
 CENTRAL_FY = "/central/2/2022/fy/"
+CENTRAL_H1 = "/central/2/2022/h1/"
 
 
 def as_user(client, username: str):
@@ -49,6 +50,8 @@ def report_form(report: ProgressReport, action: str) -> dict:
     data = {"action": action, "version": str(report.version)}
     for entry in report.entries.all():
         data[f"value-{entry.indicator_id}"] = "3"
+        data[f"forecast-{entry.indicator_id}"] = "5"
+        data[f"forecast_reason-{entry.indicator_id}"] = PAYLOAD
         for name in workflow.TEXT_FIELDS:
             data[f"{name}-{entry.indicator_id}"] = PAYLOAD
     return data
@@ -69,8 +72,8 @@ def central_share() -> Indicator:
     return Indicator.objects.get(kpi__plan__number=2, kpi__code="C09", code="1")
 
 
-def central_form(client) -> dict:
-    page = client.get(CENTRAL_FY).content.decode()
+def central_form(client, url: str = CENTRAL_FY) -> dict:
+    page = client.get(url).content.decode()
     data = {}
     for tag in re.findall(r"<input[^>]*>", page):
         name = re.search(r'name="([^"]+)"', tag)
@@ -173,6 +176,9 @@ def test_the_payload_was_stored_as_typed_in_every_field(written):
     assert (report.return_comment, report.reopen_reason) == (PAYLOAD, PAYLOAD)
     for entry in report.entries.all():
         assert (entry.activities, entry.outcomes, entry.next_steps) == (PAYLOAD, PAYLOAD, PAYLOAD)
+        assert entry.forecast_reason == PAYLOAD
+    # published on approval, and kept while the report is reopened
+    assert Forecast.objects.filter(reason=PAYLOAD).count() == report.entries.count()
     revisions = Revision.objects.filter(reason=PAYLOAD)
     assert revisions.count() == 2 and revisions.filter(new_text=PAYLOAD).exists()
     assert Kpi.objects.get(pk=written["indicator"].kpi_id).text == PAYLOAD
@@ -232,8 +238,26 @@ def test_every_page_shows_the_payload_escaped_and_never_raw(client, written):
 def test_the_report_shows_every_field_escaped(client, written):
     page = as_user(client, "demo-pref-14").get(REPORT).content.decode()
 
-    # three text fields of two indicators, the return comment and the reopen reason, at least
-    assert page.count(ESCAPED) >= 2 * 3 + 2
+    # three text fields and the forecast's reason of two indicators, the return comment and the
+    # reopen reason, at least
+    assert page.count(ESCAPED) >= 2 * 4 + 2
+
+
+def test_a_central_forecasts_reason_is_shown_escaped(client, written):
+    hands_on = Indicator.objects.get(kpi__plan__number=2, kpi__code="C01", code="1")
+    as_user(client, "demo-jpo")
+    form = central_form(client, CENTRAL_H1) | {
+        f"value-{hands_on.pk}": "130",
+        f"forecast-{hands_on.pk}": "260",
+        f"forecast_reason-{hands_on.pk}": PAYLOAD,
+        "action": "confirm",
+    }
+    posted_ok(client.post(CENTRAL_H1, form))
+    assert Forecast.objects.get(indicator=hands_on).reason == PAYLOAD
+    page = client.get(CENTRAL_H1).content.decode()
+    for piece in RAW_PIECES:
+        assert piece not in page
+    assert f'value="{ESCAPED}"' in page
 
 
 def test_the_case_study_shows_each_field_escaped_and_its_date_too(client, written):

@@ -4,6 +4,8 @@
 
 A draft is not published: the dashboards read kpis.Actual, which only `confirm` writes. A confirmed
 entry edited again is a draft until the next confirmation; the published actual stays meanwhile.
+A 上期 entry may carry a year-end forecast (年度末見込み) with a one-line reason: confirming publishes
+it as the year's reports.models.Forecast, never as an actual.
 
 Plain functions, each one transaction: they check who may act (PermissionDenied → 403), check the
 input (CentralEntryError with a Japanese message), and refuse a change based on an outdated version
@@ -14,6 +16,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -25,12 +28,14 @@ from plans.models import Plan
 from regions import access
 from reports.audit import WorkflowError, shown_value
 from reports.central.reading import central_indicators, entries_of
-from reports.models import CentralEntry
-from reports.posted import foreign_ids_message, posted_ids, read_figure, read_text
+from reports.models import CentralEntry, Forecast
+from reports.posted import foreign_ids_message, posted_ids, read_figure, read_forecast, read_text
 
 State = CentralEntry.State
 PERIODS = tuple(CentralEntry.Period.values)
-FIELD_PREFIXES = ("value", "note", "version")
+FIELD_PREFIXES = ("value", "note", "forecast", "forecast_reason", "version")
+# The period whose entry may carry a year-end forecast.
+FORECAST_PERIOD = CentralEntry.Period.H1
 MAX_NOTE_LENGTH = 1000
 # Actuals written by confirmation carry this source.
 CONFIRMED_SOURCE = "中央KPI実績入力"
@@ -41,6 +46,27 @@ DISCARD_REASON = "下書きの取消し"
 
 class CentralEntryError(WorkflowError):
     """A request refused, with the message to show (nothing has been changed)."""
+
+
+class Posted(NamedTuple):
+    """What the form holds for one indicator. A reason of None (a pair (value, note), or a form
+    without the forecast fields): the entry's forecast stays as it is."""
+
+    value: Decimal | None
+    note: str
+    forecast: Decimal | None = None
+    forecast_reason: str | None = None
+
+    def over(self, entry: CentralEntry | None) -> "Posted":
+        """The values to store over `entry`: its own forecast where the form held none."""
+        if self.forecast_reason is not None:
+            return self
+        if entry is None:
+            return self._replace(forecast=None, forecast_reason="")
+        return self._replace(forecast=entry.forecast, forecast_reason=entry.forecast_reason)
+
+    def differs_from(self, entry: CentralEntry) -> bool:
+        return tuple(self) != (entry.value, entry.note, entry.forecast, entry.forecast_reason)
 
 
 @dataclass(frozen=True)
@@ -67,9 +93,10 @@ class StaleEntry(CentralEntryError):
 
 
 def read_form(
-    plan: Plan, posted: Mapping[str, str]
-) -> tuple[dict[int, tuple[Decimal | None, str]], dict[int, int]]:
-    """The posted fields (`value-<indicator id>`, `note-<id>`, `version-<id>`) read and checked.
+    plan: Plan, posted: Mapping[str, str], period: str = "fy"
+) -> tuple[dict[int, Posted], dict[int, int]]:
+    """The posted fields (`value-<indicator id>`, `note-<id>`, `version-<id>`, and for a 上期 entry
+    `forecast-<id>`, `forecast_reason-<id>`) read and checked.
 
     A field naming an indicator that is not a central indicator of the plan (a forged or outdated
     form) refuses the whole form; bad values are collected per field so every problem shows at once.
@@ -77,23 +104,39 @@ def read_form(
     indicators = {indicator.pk: indicator for indicator in central_indicators(plan)}
     _refuse_foreign(plan, posted_ids(posted, FIELD_PREFIXES) - indicators.keys())
     errors: dict[str, str] = {}
-    values: dict[int, tuple[Decimal | None, str]] = {}
+    values: dict[int, Posted] = {}
     versions: dict[int, int] = {}
     for indicator_id, indicator in indicators.items():
         if f"value-{indicator_id}" not in posted:
             continue
         value = read_figure(posted, f"value-{indicator_id}", indicator, errors)
         note = read_text(posted, f"note-{indicator_id}", MAX_NOTE_LENGTH, errors, label="注記")
+        forecast = (
+            _read_forecast(posted, indicator, value, errors) if period == FORECAST_PERIOD else (None, "")
+        )
         raw_version = (posted.get(f"version-{indicator_id}") or "0").strip()
         if not raw_version.isdecimal() or not raw_version.isascii():
             raise CentralEntryError(
                 "送信された画面の情報が正しくありません。保存していません。画面を開き直してください。"
             )
-        values[indicator_id] = (value, note)
+        values[indicator_id] = Posted(value, note, *forecast)
         versions[indicator_id] = int(raw_version)
     if errors:
         raise CentralEntryError("入力内容に誤りがあります。保存していません。", field_errors=errors)
     return values, versions
+
+
+def _read_forecast(posted, indicator: Indicator, value, errors: dict) -> tuple[Decimal | None, str | None]:
+    """The 上期 entry's forecast and reason; (None, None) when the form held neither field."""
+    key = f"forecast-{indicator.pk}"
+    if key not in posted and f"forecast_reason-{indicator.pk}" not in posted:
+        return None, None
+    forecast, reason = read_forecast(
+        posted, indicator, errors, key=key, reason_key=f"forecast_reason-{indicator.pk}", first_half=value
+    )
+    if forecast is not None and value is None and key not in errors:
+        errors[key] = "年度末見込みを保存するには、上期の実績も入力してください。"
+    return forecast, reason
 
 
 # --- writing --------------------------------------------------------------------------------------
@@ -105,7 +148,7 @@ def save_drafts(
     plan: Plan,
     fiscal_year: int,
     period: str,
-    values: Mapping[int, tuple[Decimal | None, str]],
+    values: Mapping[int, tuple],
     versions: Mapping[int, int],
 ) -> dict[int, int]:
     """Keep the values as drafts (not published). A blank value discards the indicator's draft.
@@ -113,6 +156,7 @@ def save_drafts(
     Returns every posted indicator's entry version after saving (0: no entry).
     """
     _check(user, plan, fiscal_year, period)
+    values = {key: Posted(*posted) for key, posted in values.items()}
     indicators = _indicators_of(plan, values)
     entries = entries_of(list(values), fiscal_year, period)
     _refuse_stale(indicators, entries, versions, fiscal_year, period, list(values))
@@ -120,17 +164,24 @@ def save_drafts(
         actual.indicator_id: actual
         for actual in Actual.objects.filter(indicator_id__in=list(values), period=period, year=fiscal_year)
     }
-    for indicator_id, (value, note) in values.items():
+    for indicator_id, posted in values.items():
         entry, actual = entries.get(indicator_id), actuals.get(indicator_id)
-        if value is None:
+        # only a 上期 entry carries a forecast
+        posted = (
+            posted.over(entry)
+            if period == FORECAST_PERIOD
+            else posted._replace(forecast=None, forecast_reason="")
+        )
+        if posted.value is None:
             entries[indicator_id] = _discard(user, entry, actual, indicators[indicator_id])
         elif entry is None:
-            if actual is not None and (actual.value, actual.note) == (value, note):
+            if actual is not None and posted == (actual.value, actual.note, None, ""):
                 continue  # the published figure, left as it was
-            entries[indicator_id] = _create(user, indicators[indicator_id], fiscal_year, period, value, note)
-        elif (entry.value, entry.note) != (value, note):
+            entries[indicator_id] = _create(user, indicators[indicator_id], fiscal_year, period, posted)
+        elif posted.differs_from(entry):
             _take_version(entry, indicators[indicator_id])
-            entry.value, entry.note, entry.state = value, note, State.DRAFT
+            entry.value, entry.note, entry.forecast, entry.forecast_reason = posted
+            entry.state = State.DRAFT
             entry.updated_by = user
             recorded(user, entry, SAVE_REASON).save()
     return {key: (entries[key].version if entries.get(key) else 0) for key in values}
@@ -144,7 +195,7 @@ def confirm(
     period: str,
     versions: Mapping[int, int],
     *,
-    values: Mapping[int, tuple[Decimal | None, str]] | None = None,
+    values: Mapping[int, tuple] | None = None,
 ) -> list[CentralEntry]:
     """Publish every draft of the plan's central indicators for the period as their actuals.
 
@@ -167,6 +218,7 @@ def confirm(
             indicator_id__in=[entry.indicator_id for entry in drafts], period=period, year=fiscal_year
         )
     }
+    forecasts = _published_forecasts(drafts, fiscal_year) if period == FORECAST_PERIOD else {}
     now = timezone.now()
     for entry in drafts:
         indicator = indicators[entry.indicator_id]
@@ -179,6 +231,8 @@ def confirm(
         if actual is not None:
             actual.value, actual.note, actual.source = entry.value, entry.note, CONFIRMED_SOURCE
             recorded(user, actual, CONFIRM_REASON).save()
+        if period == FORECAST_PERIOD:
+            _publish_forecast(user, entry, indicator, forecasts.get(entry.indicator_id))
         entry.state = State.CONFIRMED
         entry.confirmed_at = now
         entry.updated_by = user
@@ -255,9 +309,16 @@ def _take_version(entry: CentralEntry, indicator: Indicator) -> None:
         raise StaleEntry([_change(indicator, current, entry.fiscal_year, entry.period)])
 
 
-def _create(user, indicator: Indicator, fiscal_year: int, period: str, value: Decimal, note: str):
+def _create(user, indicator: Indicator, fiscal_year: int, period: str, posted: Posted):
     entry = CentralEntry(
-        indicator=indicator, fiscal_year=fiscal_year, period=period, value=value, note=note, updated_by=user
+        indicator=indicator,
+        fiscal_year=fiscal_year,
+        period=period,
+        value=posted.value,
+        note=posted.note,
+        forecast=posted.forecast,
+        forecast_reason=posted.forecast_reason,
+        updated_by=user,
     )
     try:
         with transaction.atomic():
@@ -281,8 +342,40 @@ def _discard(user, entry: CentralEntry | None, actual: Actual | None, indicator:
     _take_version(entry, indicator)
     if entry.confirmed_at is not None and actual is not None:
         entry.value, entry.note, entry.state = actual.value, actual.note, State.CONFIRMED
+        if entry.period == FORECAST_PERIOD:
+            published = Forecast.objects.filter(indicator=indicator, fiscal_year=entry.fiscal_year).first()
+            entry.forecast = published.value if published else None
+            entry.forecast_reason = published.reason if published else ""
         entry.updated_by = user
         recorded(user, entry, DISCARD_REASON).save()
         return entry
     recorded(user, entry, DISCARD_REASON).delete()
     return None
+
+
+def _published_forecasts(drafts: list[CentralEntry], fiscal_year: int) -> dict[int, Forecast]:
+    return {
+        forecast.indicator_id: forecast
+        for forecast in Forecast.objects.filter(
+            indicator_id__in=[entry.indicator_id for entry in drafts], fiscal_year=fiscal_year
+        )
+    }
+
+
+def _publish_forecast(user, entry: CentralEntry, indicator: Indicator, existing: Forecast | None) -> None:
+    """The confirmed 上期 entry's forecast becomes the year's published forecast (`existing`, the one
+    published now); confirmed without one, it withdraws what an earlier confirmation published."""
+    if entry.forecast is None:
+        if existing is not None and existing.source == CONFIRMED_SOURCE:
+            recorded(user, existing, f"{CONFIRM_REASON}: 見込みの取消し").delete()
+        return
+    if existing is not None and (existing.value, existing.reason, existing.source) == (
+        entry.forecast,
+        entry.forecast_reason,
+        CONFIRMED_SOURCE,
+    ):
+        return
+    forecast = existing or Forecast(indicator=indicator, fiscal_year=entry.fiscal_year)
+    forecast.value, forecast.reason, forecast.source = entry.forecast, entry.forecast_reason, CONFIRMED_SOURCE
+    forecast.published_by, forecast.published_at = user, timezone.now()
+    recorded(user, forecast, CONFIRM_REASON).save()

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from kpis.achievement import CUMULATIVE, HALVES, cumulative_target, target_in_force
-from kpis.figures import target_figure
+from kpis.achievement import HALVES
+from kpis.figures import target_of
 from kpis.history import user_name
 from kpis.models import Actual, Indicator, Kpi, Target
 from plans.models import Plan
@@ -51,6 +51,14 @@ class EntryRow:
             return self.entry.note
         return self.actual.note if self.actual else ""
 
+    @property
+    def forecast(self) -> Decimal | None:
+        return self.entry.forecast if self.entry else None
+
+    @property
+    def forecast_reason(self) -> str:
+        return self.entry.forecast_reason if self.entry else ""
+
 
 @dataclass(frozen=True)
 class HistoryLine:
@@ -61,6 +69,7 @@ class HistoryLine:
     new: Decimal | None
     state: str
     reason: str
+    forecast: Decimal | None = None  # the 上期 entry's year-end forecast after the change
 
 
 def central_indicators(plan: Plan) -> QuerySet[Indicator]:
@@ -74,41 +83,29 @@ def central_indicators(plan: Plan) -> QuerySet[Indicator]:
 
 def entry_rows(plan: Plan, fiscal_year: int, period: str) -> list[EntryRow]:
     """Every central indicator of the plan with its target, published actual and entry (3 queries)."""
-    indicators = central_indicators(plan).prefetch_related(
-        "targets",
-        Prefetch(
-            "actuals",
-            queryset=Actual.objects.filter(period=period, year=fiscal_year),
-            to_attr="period_actuals",
-        ),
+    indicators = (
+        central_indicators(plan)
+        .select_related("kpi__plan")
+        .prefetch_related(
+            "targets",
+            Prefetch(
+                "actuals",
+                queryset=Actual.objects.filter(period=period, year=fiscal_year),
+                to_attr="period_actuals",
+            ),
+        )
     )
     indicators = list(indicators)
     entries = entries_of([i.pk for i in indicators], fiscal_year, period, related=True)
     return [
         EntryRow(
             indicator=indicator,
-            target=target_for(indicator, fiscal_year, period),
+            target=target_of(indicator, fiscal_year, half=period if period in HALVES else None),
             actual=indicator.period_actuals[0] if indicator.period_actuals else None,
             entry=entries.get(indicator.pk),
         )
         for indicator in indicators
     ]
-
-
-def target_for(indicator: Indicator, fiscal_year: int, period: str) -> Target | None:
-    """The target the period's actual is measured against: the half's own target if there is one,
-    else the target in force for the year (for a cumulative target, the plan-period total)."""
-    targets = list(indicator.targets.all())
-    if period in HALVES:
-        own = next((t for t in targets if t.period == period and t.year == fiscal_year), None)
-        if own is not None:
-            return own
-    figures = [target_figure(t) for t in targets]
-    if indicator.target_shape == CUMULATIVE:
-        chosen = cumulative_target(figures, fiscal_year)
-    else:
-        chosen = target_in_force(figures, fiscal_year, shape=indicator.target_shape)
-    return next((t for t, f in zip(targets, figures, strict=True) if f is chosen), None)
 
 
 def entry_history(plan: Plan, fiscal_year: int, period: str) -> list[HistoryLine]:
@@ -137,6 +134,7 @@ def entry_history(plan: Plan, fiscal_year: int, period: str) -> list[HistoryLine
                 new=new,
                 state="削除" if record.history_type == "-" else State(record.state).label,
                 reason=record.history_change_reason or "",
+                forecast=None if record.history_type == "-" else record.forecast,
             )
         )
     return lines[::-1]

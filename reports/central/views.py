@@ -14,7 +14,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 from plans.fiscal import fiscal_year_label
 from plans.models import Plan
 from regions import access
-from reports.central.entry import CentralEntryError, StaleEntry, confirm, read_form, save_drafts, user_name
+from reports.central.entry import (
+    FORECAST_PERIOD,
+    CentralEntryError,
+    StaleEntry,
+    confirm,
+    read_form,
+    save_drafts,
+    user_name,
+)
 from reports.central.reading import drafts_waiting, entry_history, entry_rows
 from reports.dashboards.selectors import current_plan, default_fiscal_year
 from reports.display.formatting import plain_number
@@ -133,6 +141,7 @@ def entry(request, plan_number: int, fiscal_year: int, period: str):
         "period": period,
         "period_label": entry_period_label(fiscal_year, period),
         "rows": [_row(row, posted, posted_versions, context["field_errors"]) for row in rows],
+        "takes_forecast": period == FORECAST_PERIOD,
         "other_periods": [
             {"code": code, "label": ENTRY_PERIOD_LABELS[code], "current": code == period}
             for code in ("fy", "h1", "h2")
@@ -148,7 +157,7 @@ def _post(request, plan, fiscal_year, period):
     action = request.POST.get("action")
     if action not in ("save", "confirm"):
         raise CentralEntryError("「下書き保存」か「確定」のボタンで送信してください。保存していません。")
-    values, versions = read_form(plan, request.POST)
+    values, versions = read_form(plan, request.POST, period)
     if action == "save":
         save_drafts(request.user, plan, fiscal_year, period, values, versions)
         messages.success(
@@ -171,11 +180,12 @@ def _post(request, plan, fiscal_year, period):
 def _row(row, posted, posted_versions: bool, field_errors: dict) -> dict:
     indicator = row.indicator
     key = indicator.pk
+    names = ("value", "note", "forecast", "forecast_reason")
     if posted is not None and f"value-{key}" in posted:
-        value, note = posted.get(f"value-{key}", ""), posted.get(f"note-{key}", "")
+        value, note, forecast, reason = (posted.get(f"{name}-{key}", "") for name in names)
     else:
-        number = plain_number(row.value)
-        value, note = ("" if number is None else str(number)), row.note
+        value, note = _shown(row.value), row.note
+        forecast, reason = _shown(row.forecast), row.forecast_reason
     version = (
         posted.get(f"version-{key}", row.version) if posted is not None and posted_versions else row.version
     )
@@ -196,7 +206,14 @@ def _row(row, posted, posted_versions: bool, field_errors: dict) -> dict:
         "updated_at": entry.updated_at if entry else None,
         "value": value,
         "note": note,
+        "forecast": forecast,
+        "forecast_reason": reason,
+        "draft_forecast": row.draft.forecast if row.draft else None,
         "version": version,
-        "value_error": field_errors.get(f"value-{key}", ""),
-        "note_error": field_errors.get(f"note-{key}", ""),
+        **{f"{name}_error": field_errors.get(f"{name}-{key}", "") for name in names},
     }
+
+
+def _shown(value) -> str:
+    number = plain_number(value)
+    return "" if number is None else str(number)

@@ -2,6 +2,7 @@
 
 from reports.models.case_studies import CaseStudy, CaseStudyFigure, CaseStudyStep, CaseStudyTheme
 from reports.models.central import CentralEntry
+from reports.models.forecasts import Forecast
 from reports.models.meetings import LiaisonMeeting
 from reports.models.progress import Half, ProgressReport, ReportEntry, ReportingPeriod
 from reports.models.versions import DataVersion
@@ -13,6 +14,7 @@ __all__ = [
     "CaseStudyTheme",
     "CentralEntry",
     "DataVersion",
+    "Forecast",
     "Half",
     "LiaisonMeeting",
     "ProgressReport",

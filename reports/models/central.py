@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 from kpis.history import user_reference
 from kpis.models import Indicator
 from plans.fiscal import HALF_LABELS
+from reports.models.forecasts import MAX_REASON_LENGTH
 
 
 class CentralEntry(models.Model):
@@ -28,6 +29,9 @@ class CentralEntry(models.Model):
     fiscal_year = models.PositiveSmallIntegerField(_("年度"))
     value = models.DecimalField(_("実績"), max_digits=14, decimal_places=2)
     note = models.TextField(_("注記"), blank=True)
+    # 上期 entries only: the value expected for the whole year, with a one-line reason
+    forecast = models.DecimalField(_("年度末見込み"), max_digits=14, decimal_places=2, null=True, blank=True)
+    forecast_reason = models.CharField(_("見込みの理由"), max_length=MAX_REASON_LENGTH, blank=True)
     state = models.CharField(_("状態"), max_length=10, choices=State.choices, default=State.DRAFT)
     version = models.PositiveIntegerField(_("版"), default=1)
     updated_by = user_reference(_("入力者"))
@@ -45,6 +49,10 @@ class CentralEntry(models.Model):
                 fields=["indicator", "period", "fiscal_year"], name="central_entry_one_per_period"
             ),
             models.CheckConstraint(condition=models.Q(value__gte=0), name="central_entry_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(forecast__isnull=True) | models.Q(forecast__gte=0),
+                name="central_entry_forecast_not_negative",
+            ),
         ]
 
     def __str__(self):

@@ -14,6 +14,7 @@ from kpis.models import Indicator
 from plans.fiscal import HALF_LABELS, half_bounds
 from plans.models import Plan
 from regions.models import Region
+from reports.models.forecasts import MAX_REASON_LENGTH
 
 
 class Half(models.TextChoices):
@@ -138,6 +139,9 @@ class ReportEntry(models.Model):
         Indicator, on_delete=models.PROTECT, related_name="report_entries", verbose_name=_("指標")
     )
     value = models.DecimalField(_("今期の実績"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # 上期 reports only: the value expected for the whole year, with a one-line reason
+    forecast = models.DecimalField(_("年度末見込み"), max_digits=14, decimal_places=2, null=True, blank=True)
+    forecast_reason = models.CharField(_("見込みの理由"), max_length=MAX_REASON_LENGTH, blank=True)
     activities = models.TextField(_("取組内容"), blank=True)
     outcomes = models.TextField(_("成果"), blank=True)
     next_steps = models.TextField(_("課題・次の取組"), blank=True)
@@ -157,6 +161,10 @@ class ReportEntry(models.Model):
             models.CheckConstraint(
                 condition=models.Q(value__isnull=True) | models.Q(value__gte=0),
                 name="entry_value_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(forecast__isnull=True) | models.Q(forecast__gte=0),
+                name="entry_forecast_not_negative",
             ),
         ]
 

@@ -4,11 +4,13 @@ that changed, and what changed after a given version (for the "changed meanwhile
 import datetime
 
 from kpis.models import Indicator
-from reports.audit import Change, StateChange, change, shown_value, state_steps
+from reports.audit import Change, StateChange, change, changed_fields, shown_value, state_steps
 from reports.models import ProgressReport, ReportEntry
 
 State = ProgressReport.State
 TEXT_FIELDS = ("activities", "outcomes", "next_steps")
+# The fields of a line whose changes the report's history lists, in the order of the form.
+SHOWN_FIELDS = ("value", "forecast", "forecast_reason", *TEXT_FIELDS)
 
 
 def changes_since(report: ProgressReport, version: int) -> list[Change]:
@@ -28,22 +30,21 @@ def changes_since(report: ProgressReport, version: int) -> list[Change]:
 
 
 def entry_changes(report: ProgressReport, *, since: datetime.datetime | None = None) -> list[Change]:
-    """Each changed field of the report's lines (value, 取組内容, …), oldest first."""
-    records = ReportEntry.history.filter(report_id=report.pk, history_type="~")
-    if since is not None:
-        records = records.filter(history_date__gt=since)
+    """Each changed field of the report's lines (value, 年度末見込み, 取組内容, …), oldest first.
+
+    Two queries whatever the length of the history: the lines' records are compared in memory."""
+    records = ReportEntry.history.filter(report_id=report.pk).select_related("history_user")
+    by_entry: dict[int, list] = {}
+    for record in records.order_by("history_date", "history_id"):
+        by_entry.setdefault(record.id, []).append(record)
     names = dict(Indicator.objects.filter(report_entries__report=report).values_list("pk", "name"))
-    shown_fields = ("value", *TEXT_FIELDS)
     changes = []
-    for record in records.select_related("history_user").order_by("history_date"):
-        previous = record.prev_record
-        if previous is None:
-            continue
-        for delta in record.diff_against(previous, included_fields=shown_fields).changes:
-            field = ReportEntry._meta.get_field(delta.field).verbose_name
+    for entry_records in by_entry.values():
+        for record, name, old, new in changed_fields(entry_records, SHOWN_FIELDS, since=since):
+            field = ReportEntry._meta.get_field(name).verbose_name
             what = f"{names.get(record.indicator_id, '')}：{field}"
-            changes.append(change(record, what, shown_value(delta.old), shown_value(delta.new)))
-    return changes
+            changes.append(change(record, what, shown_value(old), shown_value(new)))
+    return sorted(changes, key=lambda item: item.at)
 
 
 def state_history(report: ProgressReport) -> list[StateChange]:

@@ -1,26 +1,25 @@
-"""The half-year report form: one line per indicator with the target in force, the earlier actuals and
-the fields to fill, each keeping what the user typed after a refused save, and the error summary
-linking every error to its field."""
+"""The half-year report form: one line per indicator with what the engine says about it (the
+targets for the half and the year, the pace, the earlier figures, a cumulative goal's running
+total: reports/progress/line_facts.py) and the fields to fill (a 上期 report's year-end forecast
+among them), each keeping what the user typed after a refused save, and the error summary linking
+every error to its field."""
 
 from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from kpis.achievement import CUMULATIVE, NO_TARGET, cumulative_target, target_in_force
-from kpis.figures import target_figure
 from kpis.history import user_name
 from kpis.models import Actual, Indicator, Kpi
-from plans.fiscal import PERIOD_ORDER
 from regions.models import Region
 from reports.display.formatting import plain_number
-from reports.display.labels import last_actual_label, target_label
 from reports.models import ReportEntry, ReportingPeriod
 from reports.progress import workflow
-
-PREVIOUS_ACTUALS = 4
-
+from reports.progress.forecasts import takes_forecast
+from reports.progress.line_facts import LineFacts, line_facts
 
 TEXT_LABELS = {"activities": "取組内容", "outcomes": "成果", "next_steps": "課題・次の取組"}
+FORECAST_LABEL = "年度末見込み"
+FORECAST_REASON_LABEL = "見込みの理由（1行）"
 
 
 @dataclass
@@ -41,10 +40,12 @@ class Field:
 class Line:
     indicator: Indicator
     entry: ReportEntry | None
-    target: str
-    previous: list[tuple[str, str]]
+    facts: LineFacts
     value: Field
     texts: list[Field]
+    # a 上期 report's year-end forecast and its reason; None in a 下期 report
+    forecast: Field | None = None
+    forecast_reason: Field | None = None
 
     @property
     def kpi(self) -> Kpi:
@@ -52,7 +53,9 @@ class Line:
 
     @property
     def fields(self) -> list[Field]:
-        return [self.value, *self.texts]
+        """Every field of the line in the order of the page."""
+        forecast = [self.forecast, self.forecast_reason] if self.forecast is not None else []
+        return [self.value, *forecast, *self.texts]
 
     @property
     def entered_by(self) -> str:
@@ -79,91 +82,75 @@ def summary_links(lines: list[Line], errors: dict, review_error=None, reopen_err
 
 
 def report_lines(region, period, current, *, keep=None, errors=None, sent=None) -> list[Line]:
-    errors = errors or {}
-    indicators = indicators_with_figures(period, region)
+    """A line per indicator; `keep`: what a refused form held (shown again), `sent`: what a form
+    refused as stale sent (shown below the current values)."""
+    fields = FieldMaker(errors or {}, keep, sent)
     entries = {}
     if current is not None:
         entries = {e.indicator_id: e for e in current.entries.select_related("updated_by")}
     lines = []
-    for indicator in indicators:
+    for indicator in indicators_with_figures(period, region):
         if current is not None and not current.is_editable and indicator.pk not in entries:
             continue  # a report no longer written shows the lines it had
         entry = entries.get(indicator.pk)
-        current_values = {
-            "value": shown_value(entry.value) if entry else "",
-            **{name: getattr(entry, name) if entry else "" for name in workflow.TEXT_FIELDS},
-        }
+        stored = stored_values(entry)
 
-        def make(name: str, label: str, indicator=indicator, current_values=current_values) -> Field:
-            key = f"{name}-{indicator.pk}"
-            value = current_values[name]
-            if keep is not None and key in keep:
-                value = keep.get(key, "")
-            item = Field(name=key, label=label, value=value, error=errors.get(key, ""))
-            if (
-                sent is not None
-                and key in sent
-                and sent.get(key, "").strip() != str(current_values[name]).strip()
-            ):
-                item.sent = sent.get(key, "")
-            return item
+        def make(name: str, label: str, indicator=indicator, stored=stored) -> Field:
+            return fields.make(f"{name}-{indicator.pk}", label, stored[name])
 
+        forecast = {}
+        if takes_forecast(period):
+            forecast = {
+                "forecast": make("forecast", f"{FORECAST_LABEL}（{indicator.unit}）"),
+                "forecast_reason": make("forecast_reason", FORECAST_REASON_LABEL),
+            }
         lines.append(
             Line(
                 indicator=indicator,
                 entry=entry,
-                target=target_text(indicator, period.fiscal_year, period.half),
-                previous=previous_actuals(indicator, period),
+                facts=line_facts(indicator, period, entry),
                 value=make("value", f"今期の実績（{indicator.unit}）"),
                 texts=[make(name, label) for name, label in TEXT_LABELS.items()],
+                **forecast,
             )
         )
     return lines
 
 
+def stored_values(entry: ReportEntry | None) -> dict[str, str]:
+    """What the line's fields hold as stored (empty for a line not stored yet)."""
+    return {
+        "value": shown_value(entry.value) if entry else "",
+        "forecast": shown_value(entry.forecast) if entry else "",
+        "forecast_reason": entry.forecast_reason if entry else "",
+        **{name: getattr(entry, name) if entry else "" for name in workflow.TEXT_FIELDS},
+    }
+
+
+@dataclass(frozen=True)
+class FieldMaker:
+    errors: dict
+    keep: object = None
+    sent: object = None
+
+    def make(self, key: str, label: str, stored: str) -> Field:
+        value = self.keep.get(key, "") if self.keep is not None and key in self.keep else stored
+        item = Field(name=key, label=label, value=value, error=self.errors.get(key, ""))
+        sent = self.sent
+        if sent is not None and key in sent and sent.get(key, "").strip() != str(stored).strip():
+            item.sent = sent.get(key, "")
+        return item
+
+
 def indicators_with_figures(period: ReportingPeriod, region: Region):
-    return workflow.region_indicators(period.plan, region).prefetch_related(
-        "targets", Prefetch("actuals", queryset=Actual.objects.order_by("year", "period"))
+    """The region's indicators with what the engine reads (plan, targets, actuals): three queries."""
+    return (
+        workflow.region_indicators(period.plan, region)
+        .select_related("kpi__plan")
+        .prefetch_related("targets", Prefetch("actuals", queryset=Actual.objects.order_by("year", "period")))
     )
 
 
 def shown_value(value) -> str:
     number = plain_number(value)
     return "" if number is None else str(number)
-
-
-def target_text(indicator: Indicator, fiscal_year: int, half: str) -> str:
-    """The target in force for the fiscal year, as the documents write it."""
-    if indicator.target_shape == NO_TARGET:
-        return "数値目標なし"
-    targets = list(indicator.targets.all())
-    figures = [target_figure(t) for t in targets]
-    if indicator.target_shape == CUMULATIVE:
-        chosen = cumulative_target(figures, fiscal_year) or target_in_force(
-            figures, fiscal_year, shape=indicator.target_shape
-        )
-    else:
-        chosen = target_in_force(figures, fiscal_year, shape=indicator.target_shape) or cumulative_target(
-            figures, fiscal_year
-        )
-    labels = [target_label(t, indicator.unit) for t in targets if t.period == half and t.year == fiscal_year]
-    if chosen is not None:
-        match = next((t for t in targets if (t.period, t.year) == (chosen.period, chosen.year)), None)
-        if match is not None:
-            labels.append(target_label(match, indicator.unit))
-    return "、".join(labels) or "目標未設定"
-
-
-def previous_actuals(indicator: Indicator, period: ReportingPeriod) -> list[tuple[str, str]]:
-    """The indicator's latest actuals in the plan before this half year (at most PREVIOUS_ACTUALS)."""
-    here = (period.fiscal_year, PERIOD_ORDER[period.half])
-    start = period.plan.start_fiscal_year
-    earlier = [
-        a
-        for a in indicator.actuals.all()
-        if a.year >= start and (a.year, PERIOD_ORDER.get(a.period, 9)) < here
-    ]
-    earlier.sort(key=lambda a: (a.year, PERIOD_ORDER.get(a.period, 9)))
-    return [
-        (last_actual_label(a), f"{shown_value(a.value)}{indicator.unit}") for a in earlier[-PREVIOUS_ACTUALS:]
-    ]

@@ -11,9 +11,10 @@ before the state: of two people submitting or approving the same report at once,
 what the first did, not only that the report is no longer a draft. On any error nothing is written.
 
 Approval is what publishes figures: it writes the entries' values as the region's half-year
-actuals, which the dashboards count. Periods are opened and closed in reports/progress/periods.py,
-the report's history is read back in reports/progress/history.py; both are part of this workflow's
-public face and importable from here.
+actuals, which the dashboards count, and a 上期 report's year-end forecasts (年度末見込み) as the
+year's published forecasts, shown beside the figures and never counted (reports/progress/forecasts.py).
+Periods are opened and closed in reports/progress/periods.py, the report's history is read back in
+reports/progress/history.py; both are part of this workflow's public face and importable from here.
 """
 
 from collections.abc import Mapping
@@ -34,6 +35,7 @@ from reports.audit import MAX_TEXT_LENGTH, BackToDraft, StaleChange, WorkflowErr
 from reports.dashboards.caching import bump_submissions_version
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 from reports.posted import foreign_ids_message, posted_ids, read_figure, read_text
+from reports.progress.forecasts import FORECAST_FIELDS, publish_forecasts, read_entry_forecast
 from reports.progress.history import TEXT_FIELDS, changes_since, entry_changes, state_history
 from reports.progress.periods import (
     StalePeriod,
@@ -77,7 +79,7 @@ __all__ = [
 ]
 
 State = ProgressReport.State
-FIELD_PREFIXES = ("value", *TEXT_FIELDS)
+FIELD_PREFIXES = ("value", *FORECAST_FIELDS, *TEXT_FIELDS)
 # Actuals written by approval carry this source, so a later approval may replace or remove them.
 APPROVED_SOURCE = "半期進捗報告（承認）"
 MAY_NOT_REOPEN = "承認済みの報告を再開できるのは中央（特許庁・INPIT）の担当者です。"
@@ -139,6 +141,13 @@ class EntryInput:
     activities: str = ""
     outcomes: str = ""
     next_steps: str = ""
+    # 上期 only: the value expected for the whole year and its one-line reason
+    forecast: Decimal | None = None
+    forecast_reason: str = ""
+
+
+# What a line of the form writes (EntryInput's fields, stored under the same names on ReportEntry).
+ENTRY_FIELDS = ("value", *TEXT_FIELDS, *FORECAST_FIELDS)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -176,20 +185,21 @@ def read_inputs(report: ProgressReport, posted: Mapping[str, str]) -> dict[int, 
     A field naming an indicator that is not in this report (a forged or outdated form) refuses the
     whole form; bad values are collected per field so the officer sees every problem at once.
     """
-    indicators = {entry.indicator_id: entry.indicator for entry in report.entries.select_related("indicator")}
-    foreign = posted_ids(posted, FIELD_PREFIXES) - indicators.keys()
+    entries = {entry.indicator_id: entry for entry in report.entries.select_related("indicator")}
+    foreign = posted_ids(posted, FIELD_PREFIXES) - entries.keys()
     if foreign:
         raise WorkflowError(foreign_ids_message("この報告の対象でない指標", foreign))
     errors: dict[str, str] = {}
     inputs: dict[int, EntryInput] = {}
-    for indicator_id, indicator in indicators.items():
+    for indicator_id, entry in entries.items():
         if not any(f"{prefix}-{indicator_id}" in posted for prefix in FIELD_PREFIXES):
             continue
-        value = read_figure(posted, f"value-{indicator_id}", indicator, errors)
+        value = read_figure(posted, f"value-{indicator_id}", entry.indicator, errors)
         texts = {
             name: read_text(posted, f"{name}-{indicator_id}", MAX_TEXT_LENGTH, errors) for name in TEXT_FIELDS
         }
-        inputs[indicator_id] = EntryInput(value=value, **texts)
+        forecast, reason = read_entry_forecast(posted, report.period, entry, value, errors)
+        inputs[indicator_id] = EntryInput(value=value, **texts, forecast=forecast, forecast_reason=reason)
     if errors:
         raise WorkflowError("入力内容に誤りがあります。保存していません。", field_errors=errors)
     return inputs
@@ -341,22 +351,16 @@ def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) 
     on_behalf = access.enters_on_behalf(user, report.region)
     for entry in report.entries.all():
         new = inputs.get(entry.indicator_id)
-        if new is None or _same(entry, new):
+        changed = [
+            name for name in ENTRY_FIELDS if new is not None and getattr(entry, name) != getattr(new, name)
+        ]
+        if not changed:
             continue
-        entry.value = new.value
-        entry.activities, entry.outcomes, entry.next_steps = new.activities, new.outcomes, new.next_steps
+        for name in changed:
+            setattr(entry, name, getattr(new, name))
         entry.updated_by = user
         entry.on_behalf = on_behalf
         recorded(user, entry, "代理入力" if on_behalf else "入力").save()
-
-
-def _same(entry: ReportEntry, new: EntryInput) -> bool:
-    return (entry.value, entry.activities, entry.outcomes, entry.next_steps) == (
-        new.value,
-        new.activities,
-        new.outcomes,
-        new.next_steps,
-    )
 
 
 def _publish_entries(user, report: ProgressReport) -> None:
@@ -383,3 +387,4 @@ def _publish_entries(user, report: ProgressReport) -> None:
         actual.value = entry.value
         actual.source = APPROVED_SOURCE
         recorded(user, actual, f"承認（{report}）").save()
+    publish_forecasts(user, report, entries)

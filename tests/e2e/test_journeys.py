@@ -145,10 +145,14 @@ def test_an_officer_writes_and_submits_the_report_with_the_keyboard_alone(browsi
     # The fields in the order of the page, each reached by Tab; the seminars' count is negative.
     typed = {
         f"value-{seminars.pk}": "-1",
+        f"forecast-{seminars.pk}": "",  # the year-end forecast is optional
+        f"forecast_reason-{seminars.pk}": "",
         f"activities-{seminars.pk}": "知財経営セミナーを県内3会場で開催",
         f"outcomes-{seminars.pk}": "中小企業 延べ85社が参加",
         f"next_steps-{seminars.pk}": "下期は金融機関と共催する",
         f"value-{meetings.pk}": "2",
+        f"forecast-{meetings.pk}": "",
+        f"forecast_reason-{meetings.pk}": "",
         f"activities-{meetings.pk}": "支援機関の連絡調整会議",
         f"outcomes-{meetings.pk}": "",
         f"next_steps-{meetings.pk}": "",
