@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
+from simple_history.admin import SimpleHistoryAdmin
 
 from kpis.import_files import UnreadableFile, check_size
 from kpis.importing import (
@@ -133,7 +134,7 @@ class FileImportExportAdmin(ImportExportModelAdmin):
 
 
 @admin.register(IndustrialVision)
-class IndustrialVisionAdmin(admin.ModelAdmin):
+class IndustrialVisionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "plan", "region", "number", "period_label"]
     list_filter = ["plan", "region__block"]
     search_fields = ["title", "text", "region__name_ja"]
