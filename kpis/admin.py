@@ -21,6 +21,7 @@ from kpis.importing import (
 )
 from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
 from kpis.resources import ActualResource, FileKind, KpiResource, TargetResource
+from kpis.workbook import admin as workbook_admin  # noqa: F401 (the Plan admin with its workbook pages)
 
 MAX_ERROR_MESSAGES = 100
 
