@@ -9,6 +9,7 @@ from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from kpis.export import ShiftJisCsvFile
 from kpis.import_files import UnreadableFile, check_size
 from kpis.importing import (
     FILE_FORMATS,
@@ -79,6 +80,10 @@ class FileImportExportAdmin(ImportExportModelAdmin):
     def get_import_formats(self):
         # An XLSX of several sheets is read at the sheet named after the kind of file.
         return [CsvFile, xlsx_format_for(self.file_kind)]
+
+    def get_export_formats(self):
+        # the index of each format is the export form's choice: existing ones keep theirs
+        return [CsvFile, XlsxFile, ShiftJisCsvFile]
 
     def process_dataset(self, dataset, form, request, **kwargs):
         return import_dataset(
