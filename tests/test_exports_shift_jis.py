@@ -122,3 +122,15 @@ def test_the_block_dashboards_xlsx_says_it_is_a_display_table(central):
     assert "取り込み（インポート）の形式ではありません" in about["A2"].value
     assert "取り込み（インポート）の形式ではありません" in table["A1"].comment.text
     assert table["A1"].value == "地域"  # the table itself is as it was
+
+
+def test_a_shift_jis_file_with_a_note_row_is_not_imported_again():
+    target = Target.objects.filter(indicator__kpi__plan__number=2).first()
+    target.note = "企业支援"
+    target.save()
+    data = export_file(kind=FileKind.TARGETS, file_format="sjis")
+    outcome = import_file(kind=FileKind.TARGETS, data=data, file_format="csv", dry_run=False)
+    last_line = len(rows_of(data, "cp932"))
+    assert [(e.line, e.column) for e in outcome.errors if e.line == last_line][:1] == [(last_line, "plan")]
+    target.refresh_from_db()
+    assert target.note == "企业支援"  # nothing was written

@@ -158,6 +158,15 @@ class PredecessorSheet(SheetImport):
     def new_instance(self, row: Row, key: tuple):
         raise AssertionError("key_of finds every indicator")  # pragma: no cover
 
+    def import_row(self, row: Row, key: tuple, instance):
+        """A link where there was none counts as new; a link moved or removed as changed."""
+        had_none, changed = instance.predecessor_id is None, self.count.changed
+        saved = super().import_row(row, key, instance)
+        if had_none and self.count.changed > changed:
+            self.count.changed -= 1
+            self.count.new += 1
+        return saved
+
     def link(self, indicator: Indicator, row: Row) -> bool:
         values = [row.value(alias) for alias in self.PREDECESSOR]
         if UNREAD in values:
