@@ -7,7 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.forms import ExportForm, ImportForm
 from import_export.results import RowResult
+from simple_history.admin import SimpleHistoryAdmin
 
+from kpis.export import ShiftJisCsvFile
 from kpis.import_files import UnreadableFile, check_size
 from kpis.importing import (
     FILE_FORMATS,
@@ -20,6 +22,7 @@ from kpis.importing import (
 )
 from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Revision, Target
 from kpis.resources import ActualResource, FileKind, KpiResource, TargetResource
+from kpis.workbook import admin as workbook_admin  # noqa: F401 (the Plan admin with its workbook pages)
 
 MAX_ERROR_MESSAGES = 100
 
@@ -78,6 +81,10 @@ class FileImportExportAdmin(ImportExportModelAdmin):
         # An XLSX of several sheets is read at the sheet named after the kind of file.
         return [CsvFile, xlsx_format_for(self.file_kind)]
 
+    def get_export_formats(self):
+        # the index of each format is the export form's choice: existing ones keep theirs
+        return [CsvFile, XlsxFile, ShiftJisCsvFile]
+
     def process_dataset(self, dataset, form, request, **kwargs):
         return import_dataset(
             kind=self.file_kind,
@@ -133,7 +140,7 @@ class FileImportExportAdmin(ImportExportModelAdmin):
 
 
 @admin.register(IndustrialVision)
-class IndustrialVisionAdmin(admin.ModelAdmin):
+class IndustrialVisionAdmin(SimpleHistoryAdmin):
     list_display = ["title", "plan", "region", "number", "period_label"]
     list_filter = ["plan", "region__block"]
     search_fields = ["title", "text", "region__name_ja"]

@@ -1,6 +1,12 @@
 """Writing CSV and XLSX files that are safe to open in a spreadsheet: the KPI, target and actual files,
 and, through reports/display/exports.py and reports/meetings/workbook.py, every table the portal exports.
 
+CSV is written in UTF-8 with a byte order mark, or on request in Shift_JIS (`dataset_to_csv_shift_jis`,
+cp932 as Japanese Windows and Excel write it) for tools that read nothing else. A character Shift_JIS
+cannot hold (「企业」's 业, 𠮷, an emoji) is never dropped silently: it is written 〓 (U+3013, the
+printer's sign for a missing character) and a note row at the end of the file names each one, its
+line and column. UTF-8 keeps every character; the XLSX files too.
+
 Every cell goes through `escape_formula`, the one place that decides what a spreadsheet could run: a
 text cell starting with =, +, -, @, tab or carriage return gets a leading apostrophe, in CSV and in
 XLSX alike, so it is shown as the text it is. Numbers (a negative one too), dates and empty cells are
@@ -17,6 +23,7 @@ from decimal import Decimal
 import openpyxl
 import tablib
 from django.utils.functional import Promise
+from import_export.formats import base_formats
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
@@ -57,14 +64,80 @@ def csv_text(cell) -> str:
     return str(cell)
 
 
+def csv_cells(dataset: tablib.Dataset) -> list[list[str]]:
+    """The header and the rows as the texts a CSV holds, formula-safe."""
+    header = [csv_text(escape_formula(cell)) for cell in dataset.headers]
+    return [header, *([csv_text(escape_formula(cell)) for cell in row] for row in dataset)]
+
+
+def csv_document(rows: list[list[str]]) -> str:
+    stream = io.StringIO(newline="")
+    csv.writer(stream).writerows(rows)
+    return stream.getvalue()
+
+
 def dataset_to_csv(dataset: tablib.Dataset) -> bytes:
     """UTF-8 with a byte order mark: without it, Excel reads Japanese text as mojibake."""
-    stream = io.StringIO(newline="")
-    writer = csv.writer(stream)
-    writer.writerow([csv_text(escape_formula(header)) for header in dataset.headers])
-    for row in dataset:
-        writer.writerow([csv_text(escape_formula(cell)) for cell in row])
-    return stream.getvalue().encode("utf-8-sig")
+    return csv_document(csv_cells(dataset)).encode("utf-8-sig")
+
+
+# --- Shift_JIS -------------------------------------------------------------------------------
+
+SHIFT_JIS = "cp932"  # Shift_JIS as Japanese Windows and Excel read and write it
+NOT_IN_SHIFT_JIS = "〓"
+# A character Shift_JIS has under another code point, shown the same (the em dash is its 「―」). The
+# codec does the same for 〜 (U+301C, read back as ～ U+FF5E), − and ‖: Shift_JIS has one of each pair.
+SAME_IN_SHIFT_JIS = str.maketrans({"\u2014": "\u2015"})
+NOTED_PLACES = 20
+
+
+def shift_jis_text(text: str) -> tuple[str, list[str]]:
+    """The text as Shift_JIS can hold it, and the characters it could not (each written 〓)."""
+    text = text.translate(SAME_IN_SHIFT_JIS)
+    try:
+        text.encode(SHIFT_JIS)
+        return text, []
+    except UnicodeEncodeError:
+        pass
+    kept, missing = [], []
+    for character in text:
+        try:
+            character.encode(SHIFT_JIS)
+            kept.append(character)
+        except UnicodeEncodeError:
+            kept.append(NOT_IN_SHIFT_JIS)
+            missing.append(character)
+    return "".join(kept), missing
+
+
+def replacement_note(places: list[tuple[int, str, list[str]]]) -> str:
+    """「※ Shift_JIS で表せない文字を「〓」に置き換えました…: 2行目 KPI U+4E1A」: the characters by
+    their code points, since the note is in Shift_JIS too."""
+    shown = [
+        f"{line}行目 {column} {'・'.join(f'U+{ord(c):04X}' for c in missing)}"
+        for line, column, missing in places[:NOTED_PLACES]
+    ]
+    more = f"、ほか {len(places) - NOTED_PLACES}か所" if len(places) > NOTED_PLACES else ""
+    return (
+        f"※ Shift_JIS で表せない文字を「{NOT_IN_SHIFT_JIS}」に置き換えました（UTF-8 の CSV と XLSX では元の文字のまま"
+        f"書き出されます）: {'、'.join(shown)}{more}"
+    )
+
+
+def dataset_to_csv_shift_jis(dataset: tablib.Dataset) -> bytes:
+    """Shift_JIS (cp932), no byte order mark; a character it cannot hold is written 〓 and named in a
+    note row at the end (a file with that row is not imported again, so nothing lossy comes back)."""
+    rows = csv_cells(dataset)
+    header = rows[0]
+    places = []
+    for line, row in enumerate(rows, start=1):
+        for position, text in enumerate(row):
+            row[position], missing = shift_jis_text(text)
+            if missing:
+                places.append((line, "列名" if line == 1 else header[position], missing))
+    if places:
+        rows.append([replacement_note(places)])
+    return csv_document(rows).encode(SHIFT_JIS)
 
 
 def xlsx_cell(cell):
@@ -97,10 +170,30 @@ def dataset_to_xlsx(dataset: tablib.Dataset) -> bytes:
     return stream.getvalue()
 
 
-WRITERS = {"csv": dataset_to_csv, "xlsx": dataset_to_xlsx}
+WRITERS = {"csv": dataset_to_csv, "sjis": dataset_to_csv_shift_jis, "xlsx": dataset_to_xlsx}
 
 
 def export_file(*, kind: FileKind, file_format: str, queryset=None) -> bytes:
-    """A file of `kind` ("csv" or "xlsx") holding `queryset` (default: everything of that kind)."""
+    """A file of `kind` ("csv", "sjis" for CSV in Shift_JIS, or "xlsx") holding `queryset` (default:
+    everything of that kind)."""
     dataset = RESOURCES[kind]().export(queryset)
     return WRITERS[file_format](dataset)
+
+
+class ShiftJisCsvFile(base_formats.CSV):
+    """The admin's export as CSV in Shift_JIS (import reads either encoding from the plain CSV format)."""
+
+    def get_title(self):
+        return "csv（Shift_JIS）"
+
+    def get_content_type(self):
+        return "text/csv; charset=shift_jis"
+
+    def is_binary(self):
+        return True
+
+    def can_import(self):
+        return False
+
+    def export_data(self, dataset, **kwargs):
+        return dataset_to_csv_shift_jis(dataset)

@@ -54,6 +54,7 @@ class IndustrialVision(models.Model):
     source = models.CharField(_("出典"), max_length=200, blank=True)
 
     objects = IndustrialVisionManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan__number", "region__order", "number"]

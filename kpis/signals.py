@@ -7,7 +7,7 @@ this one (the dashboards' cache) hear of every change to figures without kpis kn
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import Signal, receiver
 
-from kpis.models import Actual, Indicator, Kpi, Target
+from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Target
 from plans.loading import plan_data_loaded, record_loaded_state
 
 # Sent after targets or actuals were written in bulk (no post_save was sent for them).
@@ -43,5 +43,5 @@ def indicator_measure_change_reaches_figures(sender, instance, created, **kwargs
 
 @receiver(plan_data_loaded)
 def record_loaded_kpis(sender, **kwargs):
-    for model in (Kpi, Indicator, Target, Actual):
+    for model in (IndustrialVision, Kpi, Indicator, Target, Actual):
         record_loaded_state(model)

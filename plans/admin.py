@@ -18,7 +18,7 @@ class DesignationInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = [
         "number",
         "kind",
@@ -40,7 +40,7 @@ class MeasureInline(admin.TabularInline):
 
 
 @admin.register(BasicPolicy)
-class BasicPolicyAdmin(admin.ModelAdmin):
+class BasicPolicyAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "number", "title"]
     list_filter = ["plan"]
     list_select_related = ["plan"]
@@ -48,7 +48,7 @@ class BasicPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Measure)
-class MeasureAdmin(admin.ModelAdmin):
+class MeasureAdmin(SimpleHistoryAdmin):
     list_display = ["policy", "category", "number", "short_plan_text", "deadline_text", "mark"]
     list_filter = ["policy__plan", "category", "mark"]
     search_fields = ["plan_text", "result_text"]
@@ -60,7 +60,7 @@ class MeasureAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportedResult)
-class ReportedResultAdmin(admin.ModelAdmin):
+class ReportedResultAdmin(SimpleHistoryAdmin):
     list_display = ["plan", "scope", "area", "fiscal_year", "items_achieved", "items_total", "printed_rate"]
     list_filter = ["plan", "scope"]
     list_select_related = ["plan"]

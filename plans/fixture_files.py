@@ -16,5 +16,9 @@ FIXTURE_FILES = [
 ]
 
 
-def fixture_paths() -> list[str]:
-    return [str(settings.BASE_DIR / "fixtures" / name) for name in FIXTURE_FILES]
+# What a database needs before a plan can be set up from its workbook (docs/new-plan.md).
+REGION_FIXTURES = ["regions.yaml"]
+
+
+def fixture_paths(names: list[str] | None = None) -> list[str]:
+    return [str(settings.BASE_DIR / "fixtures" / name) for name in (names or FIXTURE_FILES)]

@@ -68,6 +68,7 @@ class Plan(models.Model):
     source = models.CharField(_("出典"), max_length=200, blank=True)
 
     objects = PlanManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["number"]
@@ -136,6 +137,7 @@ class BasicPolicy(models.Model):
     description = models.TextField(_("内容"), blank=True)
 
     objects = BasicPolicyManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan__number", "number"]
@@ -189,6 +191,7 @@ class Measure(models.Model):
     source = models.CharField(_("出典"), max_length=200, blank=True)
 
     objects = MeasureManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["policy__plan__number", "policy__number", "order"]
@@ -239,6 +242,7 @@ class ReportedResult(models.Model):
     source = models.CharField(_("出典"), max_length=200)
 
     objects = ReportedResultManager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan__number", "scope", "fiscal_year", "area"]

@@ -5,6 +5,7 @@ from reports.central import views as central
 from reports.converters import EntryPeriodConverter, HalfConverter
 from reports.dashboards.views import block, compare, home, indicator, national, programme, revisions
 from reports.meetings import views as meetings
+from reports.plans_page import views as plans_page
 from reports.progress.views import board, periods
 from reports.progress.views import report as progress
 
@@ -30,6 +31,9 @@ urlpatterns = [
     ),
     path("dashboard/<int:plan_number>/regions/<str:region_code>/", block.region, name="region"),
     path("kpis/<int:indicator_id>/", indicator.indicator, name="indicator"),
+    # the plans as their documents print them: basic policies, measures, KPIs, reported totals
+    path("plans/", plans_page.plans, name="plans"),
+    path("plans/<int:plan_number>/", plans_page.plan, name="plan"),
     path("kpis/<int:indicator_id>/revise/", revisions.revise, name="revise"),
     # half-year progress reports
     path("progress/", progress.index, name="progress_index"),

@@ -163,7 +163,7 @@ def test_published_case_studies_are_seen_by_everyone_drafts_only_in_scope(
     user = User.objects.get(username=username)
     visible = set(rules.visible_case_studies(user).values_list("code", flat=True))
     published = set(CaseStudy.objects.filter(state=State.PUBLISHED).values_list("code", flat=True))
-    assert published <= visible and len(published) == 10
+    assert published <= visible and len(published) == 11  # 000: the central case and ten regional ones
     assert (draft.code in visible) is sees_draft
     login(client, username)
     assert client.get(f"/case-studies/{draft.pk}/").status_code == (200 if sees_draft else 404)
@@ -179,12 +179,13 @@ def test_anonymous_users_see_nothing(client):
 # --- the library --------------------------------------------------------------------------------------
 
 
-def test_the_library_shows_the_ten_case_studies_of_000(client, users):
+def test_the_library_shows_the_eleven_case_studies_of_000(client, users):
     response = login(client, "demo-viewer").get(LIBRARY)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "10件の成果事例" in text_of(response)
+    assert "11件の成果事例" in text_of(response)
     for title in [
+        "窓口とよろずの連携事例（中央レベル）",
         "北海道における地域KPIの成果",
         "山形県における地域KPIの成果",
         "長野県における地域KPIの成果",
@@ -259,8 +260,8 @@ def test_officers_filter_their_drafts_by_state(client, draft):
 
 def test_the_library_runs_a_fixed_number_of_queries(client, users, django_assert_max_num_queries):
     login(client, "demo-jpo")
-    with CaptureQueriesContext(connection) as ten:
-        assert len(client.get(LIBRARY).context["page"].object_list) == 10
+    with CaptureQueriesContext(connection) as eleven:
+        assert len(client.get(LIBRARY).context["page"].object_list) == 11
     brand = list(CaseStudyTheme.objects.filter(code__in=["brand", "seminar"]))
     for number in range(3):
         rules.create(
@@ -269,9 +270,9 @@ def test_the_library_runs_a_fixed_number_of_queries(client, users, django_assert
             region=Region.objects.get(code=f"0{number + 2}"),
             data=rules.CaseStudyInput(title=f"事例{number}", themes=brand),
         )
-    with CaptureQueriesContext(connection) as thirteen:
-        assert len(client.get(LIBRARY).context["page"].object_list) == 13
-    assert len(thirteen) == len(ten)
+    with CaptureQueriesContext(connection) as fourteen:
+        assert len(client.get(LIBRARY).context["page"].object_list) == 14
+    assert len(fourteen) == len(eleven)
     with django_assert_max_num_queries(14):
         response = client.get(LIBRARY, {"q": "事例 成果", "theme": "brand", "block": "tohoku", "stage": "2"})
     assert response.status_code == 200
@@ -619,5 +620,5 @@ def test_each_case_study_of_000_prints_on_one_or_two_a4_pages(client, users):
             # A4 portrait: 595 × 842 points
             assert re.search(rb"/MediaBox\s*\[\s*0 0 59[45][.\d]* 84[12][.\d]*\s*\]", pdf), code
         browser.close()
-    assert len(counts) == 10
+    assert len(counts) == 11
     assert all(1 <= count <= 2 for count in counts.values()), counts

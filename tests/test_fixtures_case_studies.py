@@ -85,7 +85,7 @@ def case(code: str) -> CaseStudy:
 
 
 def test_every_case_study_of_000_is_there_in_the_documents_order():
-    loaded = CaseStudy.objects.filter(plan__number=1).order_by("region__order")
+    loaded = CaseStudy.objects.filter(plan__number=1, region__isnull=False).order_by("region__order")
     assert loaded.count() == 10
     by_code = {c.code: (c.region.code, c.title) for c in loaded}
     assert by_code == {code: (region, title) for code, region, title in DOCUMENT}
@@ -103,6 +103,27 @@ def test_each_regional_kpi_page_is_linked_to_its_kpi_and_fukui_to_none():
         assert (found.kpi.plan.number, found.kpi.code, found.kpi.region.code) == (1, code, region)
         # the KPI as stated is the KPI's own text, not a copy
         assert found.kpi_text == "" and found.shown_kpi_text == found.kpi.text
+
+
+def test_the_central_case_of_000_is_the_help_desks_collaboration_with_yorozu():
+    # 000 §4-3 「窓口とよろずの連携事例（中央レベル）」: 窓口とよろず支援拠点が連携して支援を行った事例
+    central = case("C-1")
+    assert central.region is None and central.is_central and central.owner_label == "中央（特許庁・INPIT）"
+    assert (central.title, central.subtitle) == (
+        "窓口とよろずの連携事例（中央レベル）",
+        "窓口とよろず支援拠点が連携して支援を行った事例",
+    )
+    assert (central.state, central.source) == (CaseStudy.State.PUBLISHED, "000 §4-3")
+    # the central KPI it illustrates (000 §2): 全国の知財総合支援窓口とよろず支援拠点との連携件数
+    assert (central.kpi.code, central.kpi.level, central.kpi.region) == ("C03", "central", None)
+    assert [s.text for s in central.steps.all()] == [
+        "創業100周年を契機とした新たなブランド創りにあたり、商標登録をするため知財総合支援窓口に相談。"
+    ]
+    # 000 §2: 平成27年度 700件 → 平成31年度 1,500件 ➡ 2,615件（令和元年度実績）; 2,615 ÷ 1,500 = 174%
+    rows = figure_rows(central, today=datetime.date(2020, 3, 31))
+    assert [(r.period_label, int(r.actual_value), r.percent) for r in rows] == [
+        ("2019年度（令和元年度）", 2615, 174)
+    ]
 
 
 def test_the_kpi_text_is_the_printed_one():
@@ -123,7 +144,7 @@ def test_the_figures_are_read_from_the_indicators_actuals_and_not_stored():
     # A case-study figure only names an indicator and a year: no value or rate is kept with it.
     names = {f.name for f in CaseStudyFigure._meta.get_fields()}
     assert not names & {"value", "rate", "actual", "target"}
-    assert CaseStudyFigure.objects.filter(case_study__plan__number=1).count() == 18
+    assert CaseStudyFigure.objects.filter(case_study__plan__number=1).count() == 18 + 1  # + the central case
     for figure in CaseStudyFigure.objects.select_related("case_study", "indicator__kpi"):
         assert figure.indicator.kpi_id == figure.case_study.kpi_id
 
@@ -158,6 +179,7 @@ def test_steps_are_the_printed_actions_with_their_dates():
 def test_the_number_of_steps_per_case_study():
     counts = {c.code: c.steps.count() for c in CaseStudy.objects.filter(plan__number=1)}
     assert counts == {
+        "C-1": 1,
         "01-1": 5,
         "06-1": 2,
         "20-1": 4,

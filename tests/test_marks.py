@@ -11,6 +11,7 @@ from kpis.rules.status import (
     mark_variants,
     status_of_mark,
 )
+from kpis.rules.tally import count_marks
 from plans.models import Measure
 
 
@@ -58,3 +59,17 @@ def test_a_search_term_with_a_circle_is_searched_in_every_circle():
 @pytest.mark.parametrize("typed", ["〇", "○", "◯", "1", "はい"])
 def test_an_import_flag_takes_any_circle_for_yes(typed):
     assert FlagCell("以上（下限目標）").parse(typed) is True
+
+
+def test_a_measures_table_is_counted_the_documents_way():
+    # 000 §2: 各支援段階別に設定された数値目標のうち、85％（17項目／20項目）を達成 — §3-2, §3-3: 〇17 △2 ×1
+    count = count_marks(["achieved"] * 17 + ["partly"] * 2 + ["not_achieved"])
+    assert (count.achieved, count.partly, count.not_achieved, count.items) == (17, 2, 1, 20)
+    assert count.rate_text == "85%"
+
+
+def test_unmarked_measures_are_not_items_and_nothing_marked_has_no_rate():
+    assert count_marks(["achieved", "", ""]).items == 1
+    assert count_marks(["", ""]).unmarked == 2
+    assert count_marks([]).rate is None and count_marks([]).rate_text == ""
+    assert count_marks(["achieved", "partly", "not_achieved"]).rate_text == "33%"  # 33.3…, printed whole

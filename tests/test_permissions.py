@@ -89,6 +89,9 @@ RULES = {
     ),
     "reports:current": Rule(get=same(302, SIGNED_IN), post=same(405, SIGNED_IN)),
     "reports:compare": EVERYONE_READS,
+    # the plans as their documents print them (basic policies, measures, KPIs, reported totals)
+    "reports:plans": EVERYONE_READS,
+    "reports:plan": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 1}),
     "reports:national": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 2}),
     "reports:block": Rule(EVERYONE_READS.get, EVERYONE_READS.post, {"plan_number": 2, "block_code": "kanto"}),
     "reports:block_revisions": Rule(

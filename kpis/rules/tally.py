@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from kpis.rules.judged import Judgement, Kind
-from kpis.rules.rates import format_approximate_rate, format_items_rate, items_rate
+from kpis.rules.rates import format_approximate_rate, format_items_rate, format_rate, items_rate
 from kpis.rules.status import Progress, Status
 
 
@@ -87,3 +87,39 @@ def count(results: Iterable[Judgement]) -> Counts:
             progress["items"] += 1
             progress[_PROGRESS_FIELDS[result.status]] += 1
     return Counts(FinalCount(**final), ProgressCount(**progress))
+
+
+# --- the measures tables' marks ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MarkCount:
+    """A measures table counted the documents' way: 〇 of the measures marked (000 §2: 「各支援段階別に
+    設定された数値目標のうち、85％（17項目／20項目）を達成」 from 〇17 △2 ×1). Unmarked measures
+    are not items."""
+
+    achieved: int = 0
+    partly: int = 0
+    not_achieved: int = 0
+    unmarked: int = 0
+
+    @property
+    def items(self) -> int:
+        return self.achieved + self.partly + self.not_achieved
+
+    @property
+    def rate(self) -> Decimal | None:
+        return items_rate(self.achieved, self.items)
+
+    @property
+    def rate_text(self) -> str:
+        """17 of 20 → "85%": the measures' rate is printed whole (000 §2)."""
+        return "" if self.rate is None else format_rate(self.rate)
+
+
+def count_marks(marks: Iterable[str]) -> MarkCount:
+    """Measure marks (Status values: "achieved", "partly", "not_achieved"; "" unmarked) counted."""
+    found = {Status.ACHIEVED: 0, Status.PARTLY: 0, Status.NOT_ACHIEVED: 0, "": 0}
+    for mark in marks:
+        found[Status(mark) if mark else ""] += 1
+    return MarkCount(found[Status.ACHIEVED], found[Status.PARTLY], found[Status.NOT_ACHIEVED], found[""])

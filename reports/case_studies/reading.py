@@ -143,13 +143,18 @@ def _remark(year: int, result: Achievement) -> str:
     return f"{target.year}年度の目標に対する率"
 
 
-def region_kpis(plan: Plan, region: Region) -> QuerySet[Kpi]:
-    return Kpi.objects.filter(plan=plan, region=region, level=Kpi.Level.REGIONAL).order_by("order", "code")
+def level_of(region: Region | None) -> str:
+    """A region's case study names its regional KPIs; a central one (no region) the central KPIs."""
+    return Kpi.Level.REGIONAL if region else Kpi.Level.CENTRAL
 
 
-def region_indicators(plan: Plan, region: Region) -> QuerySet[Indicator]:
+def region_kpis(plan: Plan, region: Region | None) -> QuerySet[Kpi]:
+    return Kpi.objects.filter(plan=plan, region=region, level=level_of(region)).order_by("order", "code")
+
+
+def region_indicators(plan: Plan, region: Region | None) -> QuerySet[Indicator]:
     return (
-        Indicator.objects.filter(kpi__plan=plan, kpi__region=region, kpi__level=Kpi.Level.REGIONAL)
+        Indicator.objects.filter(kpi__plan=plan, kpi__region=region, kpi__level=level_of(region))
         .select_related("kpi")
         .order_by("kpi__order", "kpi__code", "order", "code")
     )

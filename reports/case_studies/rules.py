@@ -106,15 +106,21 @@ def visible_case_studies(user) -> QuerySet[CaseStudy]:
 
 
 def may_see(user, case: CaseStudy) -> bool:
-    return case.is_published or access.may_see_reports_of(user, case.region)
+    return case.is_published or may_see_drafts_of(user, case.region)
 
 
-def may_see_drafts_of(user, region: Region) -> bool:
+def may_see_drafts_of(user, region: Region | None) -> bool:
+    """A region's drafts: its officers, its bureau, central staff; a central one's: central staff."""
+    if region is None:
+        return access.access_of(user).is_central
     return access.may_see_reports_of(user, region)
 
 
-def may_draft_for(user, region: Region) -> bool:
-    """Officers of the region, the bureau of its block and central staff."""
+def may_draft_for(user, region: Region | None) -> bool:
+    """Officers of the region, the bureau of its block and central staff; central case studies only
+    central staff."""
+    if region is None:
+        return access.access_of(user).is_central
     return access.may_edit_report_of(user, region)
 
 
@@ -129,6 +135,8 @@ def may_edit(user, case: CaseStudy) -> bool:
 
 
 def may_publish(user, case: CaseStudy) -> bool:
+    if case.is_central:
+        return access.access_of(user).is_central
     return access.may_review_reports_of(user, case.region)
 
 
@@ -170,8 +178,8 @@ def create(user, *, plan: Plan, region: Region, data: CaseStudyInput) -> CaseStu
     return case
 
 
-def next_code(plan: Plan, region: Region) -> str:
-    prefix = f"{region.code}-"
+def next_code(plan: Plan, region: Region | None) -> str:
+    prefix = f"{region.code}-" if region else "C-"
     numbers = [
         int(code[len(prefix) :])
         for code in CaseStudy.objects.filter(plan=plan, code__startswith=prefix).values_list(
@@ -247,13 +255,14 @@ def _check_editable(user, case: CaseStudy) -> None:
         raise WorkflowError(LOCKED)
 
 
-def _check_belongs(plan: Plan, region: Region, data: CaseStudyInput) -> None:
-    """A forged form cannot attach another region's KPI or indicator."""
-    if data.kpi is not None and (data.kpi.plan_id != plan.pk or data.kpi.region_id != region.pk):
+def _check_belongs(plan: Plan, region: Region | None, data: CaseStudyInput) -> None:
+    """A forged form cannot attach another region's KPI or indicator (a central case study: a central one)."""
+    region_id = region.pk if region else None
+    if data.kpi is not None and (data.kpi.plan_id != plan.pk or data.kpi.region_id != region_id):
         raise WorkflowError(NOT_SAVED, field_errors={"kpi": "この計画・地域の地域KPIから選んでください。"})
     for figure in data.figures:
         kpi = figure.indicator.kpi
-        if kpi.plan_id != plan.pk or kpi.region_id != region.pk:
+        if kpi.plan_id != plan.pk or kpi.region_id != region_id:
             raise WorkflowError(
                 NOT_SAVED, field_errors={"figures": "この計画・地域の地域KPIの指標から選んでください。"}
             )

@@ -44,6 +44,8 @@ class CaseStudyManager(models.Manager):
 
 class CaseStudy(models.Model):
     """A region's case study (成果事例): what the supporting bodies did, step by step, and what came of it.
+    A case study without a region is a central one (中央レベル, 000 §4-3: the help desks' collaboration
+    with よろず支援拠点), illustrating a central KPI; only central staff draft and publish those.
 
     Its figures are not stored here: each CaseStudyFigure names an indicator and a fiscal year, and
     the value and rate are read from that indicator's actuals and targets.
@@ -59,10 +61,16 @@ class CaseStudy(models.Model):
         Plan, on_delete=models.PROTECT, related_name="case_studies", verbose_name=_("行動計画")
     )
     region = models.ForeignKey(
-        Region, on_delete=models.PROTECT, related_name="case_studies", verbose_name=_("地域")
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_studies",
+        verbose_name=_("地域"),
+        help_text=_("空欄は中央（特許庁・INPIT）の事例"),
     )
     code = models.CharField(
-        _("事例コード"), max_length=20, help_text=_("計画内で一意（地域コード-番号 例 14-1）")
+        _("事例コード"), max_length=20, help_text=_("計画内で一意（地域コード-番号 例 14-1、中央は C-番号）")
     )
     kpi = models.ForeignKey(
         Kpi,
@@ -102,7 +110,8 @@ class CaseStudy(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-plan__number", "region__order", "order", "code"]
+        # a plan's central case studies first, on every database (PostgreSQL puts NULLs last)
+        ordering = ["-plan__number", models.F("region__order").asc(nulls_first=True), "order", "code"]
         verbose_name = _("成果事例")
         verbose_name_plural = _("成果事例")
         constraints = [
@@ -113,19 +122,32 @@ class CaseStudy(models.Model):
             ),
         ]
 
+    CENTRAL_LABEL = "中央（特許庁・INPIT）"
+
     def __str__(self):
-        return f"[{self.plan.number}次 {self.region.name_ja}] {self.title}"
+        return f"[{self.plan.number}次 {self.owner_label}] {self.title}"
 
     def natural_key(self):
         return (*self.plan.natural_key(), self.code)
 
     natural_key.dependencies = ["plans.plan", "regions.region", "kpis.kpi", "reports.casestudytheme"]
 
+    @property
+    def is_central(self) -> bool:
+        return self.region_id is None
+
+    @property
+    def owner_label(self) -> str:
+        """Whose case study it is: the region's name, or 中央（特許庁・INPIT）."""
+        return self.CENTRAL_LABEL if self.is_central else self.region.name_ja
+
     def clean(self):
         super().clean()
-        if self.kpi_id and self.plan_id and self.region_id:
+        if self.kpi_id and self.plan_id:
             kpi = self.kpi
             if kpi.plan_id != self.plan_id or kpi.region_id != self.region_id:
+                if self.is_central:
+                    raise ValidationError({"kpi": _("中央の事例には、この計画の中央KPIを選んでください。")})
                 raise ValidationError({"kpi": _("この計画・地域の地域KPIを選んでください。")})
 
     @property
