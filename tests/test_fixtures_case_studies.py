@@ -9,12 +9,16 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from plans.loading import LOADED_REASON
 from reports.case_studies.rules import figure_rows, for_detail, parse_step_date
 from reports.models import CaseStudy, CaseStudyFigure, CaseStudyStep, CaseStudyTheme
 
 pytestmark = pytest.mark.django_db
+
+# The results document (000) reports FY2019 once it is over: its figures read as of the day after.
+AFTER_FY2019 = datetime.date(2020, 4, 1)
 
 # 000 成果事例: the nine regional-KPI pages in the document's order, then その他成果事例 福井.
 DOCUMENT = [
@@ -120,7 +124,7 @@ def test_the_central_case_of_000_is_the_help_desks_collaboration_with_yorozu():
         "創業100周年を契機とした新たなブランド創りにあたり、商標登録をするため知財総合支援窓口に相談。"
     ]
     # 000 §2: 平成27年度 700件 → 平成31年度 1,500件 ➡ 2,615件（令和元年度実績）; 2,615 ÷ 1,500 = 174%
-    rows = figure_rows(central, today=datetime.date(2020, 3, 31))
+    rows = figure_rows(central, today=AFTER_FY2019)
     assert [(r.period_label, int(r.actual_value), r.percent) for r in rows] == [
         ("2019年度（令和元年度）", 2615, 174)
     ]
@@ -135,7 +139,7 @@ def test_the_kpi_text_is_the_printed_one():
 
 @pytest.mark.parametrize("code", list(PRINTED_FIGURES))
 def test_the_figures_and_rates_are_the_printed_ones(code):
-    rows = figure_rows(case(code), today=datetime.date(2020, 3, 31))
+    rows = figure_rows(case(code), today=AFTER_FY2019)
     shown = [(row.label, row.period_label, int(row.actual_value), row.percent) for row in rows]
     assert shown == PRINTED_FIGURES[code]
 
@@ -151,11 +155,34 @@ def test_the_figures_are_read_from_the_indicators_actuals_and_not_stored():
 
 def test_the_rate_on_a_later_goal_is_marked_as_the_document_notes_it():
     # 000 成果事例 北海道: 平成30年度 121件（達成率93％） is 121 ÷ the 令和元年度 goal 130
-    first, second = figure_rows(case("01-1"), today=datetime.date(2020, 3, 31))
+    first, second = figure_rows(case("01-1"), today=AFTER_FY2019)
     assert (first.remark, second.remark) == ("2019年度の目標に対する率", "")
     # 000 成果事例 沖縄: 平成30年度 16件（達成率 80％） of 平成３１年度までに合計２０件
-    first, _second = figure_rows(case("47-1"), today=datetime.date(2020, 3, 31))
+    first, _second = figure_rows(case("47-1"), today=AFTER_FY2019)
     assert first.remark == "2019年度までの目標に対する率"
+
+
+def test_a_year_before_its_goal_is_progress_never_a_mark():
+    # 北海道 FY2018 is 121 of the FY2019 goal 130: the documents print 93% but judge only FY2019, so
+    # the one rule reads FY2018 as progress against its pace (順調 / 遅れ), never △; FY2019 is 110% 〇.
+    first, second = figure_rows(case("01-1"), today=AFTER_FY2019)
+    assert not first.result.is_final and first.result.mark == ""
+    assert first.result.label in ("順調", "遅れ") and first.result.pace is not None
+    assert (second.result.is_final, second.result.mark) == (True, "〇")
+    # 沖縄 FY2018: 16 of a cumulative 20 by FY2019 (80%) is the plan-to-date share, progress too
+    okinawa_2018 = figure_rows(case("47-1"), today=AFTER_FY2019)[0]
+    assert (okinawa_2018.result.is_final, okinawa_2018.percent) == (False, 80)
+
+
+def test_the_case_study_page_shows_progress_with_its_pace_for_an_interim_year(client, django_user_model):
+    user = django_user_model.objects.create_user("viewer-cs", password="x")
+    client.force_login(user)
+    page = client.get(reverse("reports:case_study", args=[case("01-1").pk])).content.decode()
+    rows = page.split('class="results case-figure-table"')[1].split("</table>")[0]
+    first, second = rows.split("<tbody>")[1].split("</tr>")[:2]
+    assert "93%" in first and "遅れ（経過目標 2018年度 約124件" in first
+    assert "△" not in first and "×" not in first
+    assert "110%" in second and "〇" in second
 
 
 def test_steps_are_the_printed_actions_with_their_dates():

@@ -12,6 +12,7 @@ from plans.models import Plan
 from regions.models import Block, Region
 from reports.case_studies import rules
 from reports.display.formatting import display_number
+from reports.display.judgements import status_cell
 from reports.display.labels import target_label
 from reports.models import CaseStudy, CaseStudyTheme
 from reports.posted import posted_rows
@@ -109,12 +110,20 @@ def figure_views(case: CaseStudy) -> list[FigureView]:
                 actual="—" if row.actual_value is None else f"{display_number(row.actual_value)}{unit}",
                 target=target_label(target, unit) if target is not None else "目標なし",
                 rate="—" if row.percent is None else f"{row.percent}%",
-                status=row.result.status.label,
+                status=figure_status(row.result, unit),
                 remark=row.remark,
                 indicator_id=row.indicator.pk,
             )
         )
     return views
+
+
+def figure_status(result, unit: str) -> str:
+    """The mark of a final result (its rate has a column of its own), or the progress word with the
+    pace it was measured against: a year before its goal's is never given 〇△×."""
+    if result.is_final:
+        return result.label
+    return str(status_cell(result, unit))
 
 
 @dataclass

@@ -1,9 +1,10 @@
 """What the case-study pages read: the library's and the detail page's querysets, the full-text search,
-the region's KPIs and indicators a case study may name, and its figures judged by the engine.
+the region's KPIs and indicators a case study may name, and its figures judged by the one rule.
 
 A case study's figures are never stored with it: a CaseStudyFigure names an indicator and a fiscal
-year, and `figure_rows` reads the value from the indicator's actuals and the rate from the
-achievement engine."""
+year, and `figure_rows` reads the value from the indicator's actuals and what the year shows from
+the one rule for the period (kpis.figures.judgement_of, docs/judgement.md): 〇△× only where the
+plan judges that year, progress (順調 / 遅れ) with its pace in an interim year."""
 
 import datetime
 from dataclasses import dataclass
@@ -12,9 +13,11 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from kpis.achievement import CUMULATIVE, Achievement
-from kpis.figures import achievement_of, thresholds_of
+from kpis.figures import judgement_of
 from kpis.models import Indicator, Kpi
+from kpis.rules.inputs import CUM, CUMULATIVE
+from kpis.rules.judged import Judgement
+from kpis.rules.judgement import View
 from plans.fiscal import era_year, fiscal_year_label
 from plans.models import Plan
 from regions.models import Region
@@ -61,10 +64,10 @@ def search(queryset: QuerySet[CaseStudy], text: str | None) -> QuerySet[CaseStud
 
 @dataclass(frozen=True)
 class FigureRow:
-    """A case study's figure: the indicator's actual for the year and the engine's rate on it."""
+    """A case study's figure: the indicator's actual for the year and what the one rule shows for it."""
 
     figure: CaseStudyFigure
-    result: Achievement
+    result: Judgement
     period_label: str
     remark: str
 
@@ -85,27 +88,29 @@ class FigureRow:
         return self.result.target_value
 
     @property
-    def percent(self) -> int | None:
+    def percent(self) -> Decimal | None:
+        """The rate rounded as its source prints it (the documents print it for an interim year too)."""
         return self.result.percent
 
     @property
     def target(self):
-        """The Target row the rate was computed against (for its label), if any."""
-        used = self.result.targets_used
-        if not used:
+        """The Target row the rule used (for its label), if any."""
+        used = self.result.target
+        if used is None:
             return None
         return next(
             (
                 t
                 for t in self.figure.indicator.targets.all()
-                if (t.period, t.year) == (used[0].period, used[0].year)
+                if (t.period, t.year) == (used.period, used.year)
             ),
             None,
         )
 
 
 def figure_rows(case: CaseStudy, today: datetime.date | None = None) -> list[FigureRow]:
-    """The figures, each judged by the engine as of the end of its fiscal year (or today, if earlier).
+    """The figures, each the one rule's reading of its fiscal year as of the year's end (or today, if
+    earlier): a year before a later goal's is progress against its pace, never 〇△×.
 
     Fetch the case study through `for_detail` so that this runs no query.
     """
@@ -114,31 +119,28 @@ def figure_rows(case: CaseStudy, today: datetime.date | None = None) -> list[Fig
     for figure in case.figures.all():
         indicator = figure.indicator
         year = figure.fiscal_year
-        as_of = min(today, datetime.date(year + 1, 3, 31))
-        result = achievement_of(
-            indicator, fiscal_year=year, as_of=as_of, thresholds=thresholds_of(indicator.kpi.plan)
-        )
+        # the day after the year's end: its own target is then settled (a period ends after its last day)
+        as_of = min(today, datetime.date(year + 1, 4, 1))
+        result = judgement_of(indicator, View.fiscal_year(year), as_of=as_of)
         rows.append(FigureRow(figure, result, _period_label(indicator, year, result), _remark(year, result)))
     return rows
 
 
-def _period_label(indicator: Indicator, year: int, result: Achievement) -> str:
+def _period_label(indicator: Indicator, year: int, result: Judgement) -> str:
     if indicator.target_shape == CUMULATIVE:
-        start = result.targets_used[0].start_year if result.targets_used else None
+        start = result.target.start_year if result.target else None
         if start and start < year:
             return f"{start}〜{year}年度累計（{era_year(start)}〜{era_year(year)}年度）"
         return f"{fiscal_year_label(year)}末までの累計"
     return fiscal_year_label(year)
 
 
-def _remark(year: int, result: Achievement) -> str:
+def _remark(year: int, result: Judgement) -> str:
     """The documents' own caveat: a rate on a later year's goal (北海道 FY2018: 121 ÷ the FY2019 goal)."""
-    if not result.targets_used:
+    target = result.target
+    if target is None or target.year == year:
         return ""
-    target = result.targets_used[0]
-    if target.year == year:
-        return ""
-    if target.period == "cum":
+    if target.period == CUM:
         return f"{target.year}年度までの目標に対する率"
     return f"{target.year}年度の目標に対する率"
 
