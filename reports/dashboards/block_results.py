@@ -104,7 +104,7 @@ def group_results(
         if section is None:
             continue
         section.results.append(row)
-        section.tally.add(row.result)
+        section.tally.add(row.result, row.forecast)
         if status is None or row.result.status == status:
             section.shown.append(row)
     return list(grouped.values())
@@ -114,7 +114,7 @@ def total_tally(sections: Iterable[RegionResults]) -> Tally:
     total = Tally()
     for section in sections:
         for row in section.results:
-            total.add(row.result)
+            total.add(row.result, row.forecast)
     return total
 
 

@@ -16,13 +16,17 @@ result is not final; `moment` reads the forecasts as they were then (a liaison m
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import replace
 
 from kpis.figures import figures_of, thresholds_of
 from kpis.models import Indicator
 from kpis.rules.forecasts import ForecastCount, ForecastStatus, count_forecasts, forecast_status
-from kpis.rules.inputs import IndicatorFigures
+from kpis.rules.inputs import FY, H1, IndicatorFigures
+from kpis.rules.judgement import View
+from kpis.rules.view_periods import year_end
 from plans.models import Plan
 from regions.models import Block, Region
+from reports.dashboards.selectors import IndicatorResult
 from reports.models import Forecast
 
 __all__ = [
@@ -31,7 +35,9 @@ __all__ = [
     "at_risk",
     "count_forecasts",
     "forecast_statuses",
+    "forecasts_beside",
     "published_forecasts",
+    "shows_forecasts",
 ]
 
 
@@ -85,3 +91,31 @@ def forecast_statuses(
 def at_risk(statuses: dict[int, ForecastStatus]) -> list[int]:
     """The ids of the indicators whose forecast falls short of the year's target or pace."""
     return [indicator_id for indicator_id, status in statuses.items() if status.at_risk]
+
+
+def shows_forecasts(view: View, as_of: datetime.date) -> bool:
+    """A 上期 view (the forecast was given with it, so it is shown there for as long as the view is
+    read), or a fiscal year's view while the year is under way; never a 下期 view, nor a year's once
+    it has ended (its own result then stands)."""
+    if view.half == H1:
+        return True
+    return view.half is None and as_of <= year_end(view.year, FY)
+
+
+def forecasts_beside(
+    results: Iterable[IndicatorResult], forecasts: dict[int, Forecast]
+) -> list[IndicatorResult]:
+    """The results with their indicator's published forecast beside them (no query): what the year
+    would show with it, and its reason. A row whose own result is already final in a year's view (a
+    milestone met) needs no forecast; the result itself is never changed."""
+    results = list(results)
+    statuses = forecast_statuses([row.indicator for row in results], forecasts)
+    shown = []
+    for row in results:
+        status = statuses.get(row.indicator.pk)
+        if status is None or not status.applies or (row.view.half is None and row.result.is_final):
+            shown.append(row)
+            continue
+        reason = forecasts[row.indicator.pk].reason
+        shown.append(replace(row, forecast=status, forecast_reason=reason))
+    return shown

@@ -12,6 +12,7 @@ from kpis.models import Kpi
 from kpis.rules.judgement import View
 from plans.models import Plan
 from reports.dashboards import caching
+from reports.dashboards.forecasts import forecasts_beside, published_forecasts, shows_forecasts
 from reports.dashboards.preliminary import may_include_preliminary, scope_token, submitted_figures
 from reports.dashboards.selectors import default_fiscal_year, judge_indicators, plan_indicators
 from reports.display.exports import export_response, requested_format
@@ -148,3 +149,12 @@ def judged_regional(request, plan, *, only: tuple[str, ...], **scope):
         preliminary=preliminary_figures(request, plan, period),
     )
     return filters, period, results
+
+
+def with_forecasts(plan, view: View, results, *, as_of: datetime.date, **scope) -> tuple[list, bool]:
+    """The results with the published year-end forecasts beside them, and whether the view shows
+    forecasts at all (a 上期 or in-year view: one query; otherwise none and the results as they are).
+    `scope`: block=, region= or level= (published_forecasts)."""
+    if not shows_forecasts(view, as_of):
+        return list(results), False
+    return forecasts_beside(results, published_forecasts(plan, view.year, **scope)), True

@@ -10,9 +10,15 @@ from kpis.rules.rates import items_rate
 from reports.dashboards.block_results import RegionResults, cumulative_actual, target_basis_label
 from reports.dashboards.selectors import IndicatorResult
 from reports.display import charts
-from reports.display.judgements import axis_label, judged_values, result_period, view_heading
+from reports.display.judgements import (
+    axis_label,
+    forecast_values,
+    judged_values,
+    result_period,
+    view_heading,
+)
 from reports.display.labels import amount, indicator_title, person
-from reports.display.tables import IndicatorResultTable, central_kpi_table, suffixed
+from reports.display.tables import IndicatorResultTable, central_kpi_table, forecast_columns, suffixed
 
 
 def revision_row(revision, url: str | None = None) -> dict:
@@ -46,18 +52,21 @@ def column_key(view) -> str:
     return f"{view.year}{view.half or ''}"
 
 
-def central_table(central, judged: dict, year_period: str):
+def central_table(central, judged: dict, year_period: str, *, forecast_view=None):
     """The central KPIs of one kind of year (fiscal or calendar), a column per view, headed with the
-    kind: "2022年度", "2022年度上期", "2022年"."""
+    kind: "2022年度", "2022年度上期", "2022年"; `forecast_view`'s column has the year-end forecasts
+    beside it."""
     columns = [(column_key(view), view_heading(view, year_period)) for view in judged]
-    return central_kpi_table(central_rows(central, judged), columns)
+    forecast_key = column_key(forecast_view) if forecast_view in judged else None
+    return central_kpi_table(central_rows(central, judged), columns, forecast_key=forecast_key)
 
 
-def central_tables(central) -> dict:
+def central_tables(central, *, forecast_view=None) -> dict:
     """The national page's two central tables, by their export names (reports/dashboards/selectors.py
-    CentralResults): fiscal years, and calendar years headed 年."""
+    CentralResults): fiscal years, and calendar years headed 年; the chosen view's forecasts (a 上期
+    or in-year view) beside its fiscal-year column."""
     return {
-        "central": central_table(central.fiscal, central.by_year, FY),
+        "central": central_table(central.fiscal, central.by_year, FY, forecast_view=forecast_view),
         "calendar": central_table(central.calendar, central.by_calendar_year, CY),
     }
 
@@ -86,6 +95,7 @@ def central_rows(central, judged: dict) -> list[dict]:
                 f"actual_{key}": judged_row.shown_actual,
             }
             row |= suffixed(judged_values(judged_row.result, indicator.unit), key)
+            row |= suffixed(forecast_values(judged_row.forecast, judged_row.forecast_reason), key)
         rows.append(row)
     return rows
 
@@ -133,6 +143,9 @@ def tally_values(tally) -> dict:
         "behind": tally.behind,
         "under_way": tally.under_way,
         "progress_not_reported": tally.progress_not_reported,
+        # forecasts, apart from the results (columns only where the page shows forecasts)
+        "forecast_items": tally.forecast_items,
+        "at_risk": tally.at_risk,
     }
 
 
@@ -175,14 +188,19 @@ def central_charts(central, judged: dict, year_period: str) -> list[dict]:
     return charts_
 
 
-def region_section(plan, period, results: RegionResults, *, table_name: str | None = None) -> dict:
-    """What the template shows of one region: its results, table (without the region column) and chart."""
+def region_section(
+    plan, period, results: RegionResults, *, table_name: str | None = None, forecasts: bool = False
+) -> dict:
+    """What the template shows of one region: its results, table (without the region column) and chart;
+    `forecasts`: the view shows the year-end forecasts beside the results."""
     section = {
         "results": results,
         "region": results.region,
         "table_name": table_name or f"region-{results.region.code}",
         # exported even when empty (a header row), drawn only with rows
-        "table": indicator_table(indicator_rows(results.shown), period, exclude=("region",)),
+        "table": indicator_table(
+            indicator_rows(results.shown), period, exclude=("region",), forecasts=forecasts
+        ),
         "chart": None,
     }
     if not results.shown:
@@ -215,15 +233,23 @@ def indicator_rows(results) -> list[dict]:
             **judged_values(row.result, row.indicator.unit),
             "period": result_period(row.result, row.view),
             "basis": "速報" if row.preliminary else "",
+            **forecast_values(row.forecast, row.forecast_reason),
         }
         for row in results
     ]
 
 
-def indicator_table(rows: list[dict], period, *, exclude: tuple[str, ...] = ()) -> IndicatorResultTable:
+def indicator_table(
+    rows: list[dict], period, *, exclude: tuple[str, ...] = (), forecasts: bool = False
+) -> IndicatorResultTable:
     """The indicator table; its 速報 column only when the page includes submitted figures, its 期間
-    column on screen only when its rows mix fiscal and calendar years (always in the exports)."""
-    table = IndicatorResultTable(rows, exclude=exclude if period.preliminary else (*exclude, "basis"))
+    column on screen only when its rows mix fiscal and calendar years (always in the exports), its
+    年度末見込み columns only when the view shows forecasts (a 上期 or in-year view)."""
+    table = IndicatorResultTable(
+        rows,
+        exclude=exclude if period.preliminary else (*exclude, "basis"),
+        extra_columns=forecast_columns() if forecasts else (),
+    )
     if len({row["period"] for row in rows}) > 1:
         table.columns.show("period")
     return table

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from kpis.figures import figures_of, thresholds_of, with_figures
 from kpis.models import Indicator, Kpi
+from kpis.rules.forecasts import ForecastStatus
 from kpis.rules.inputs import CY, H1, H2, ActualFigure, IndicatorFigures
 from kpis.rules.judgement import Judgement, View, judgement
 from kpis.rules.readings import half_reading, year_reading
@@ -68,6 +69,10 @@ class IndicatorResult:
     year_value: Decimal | None  # the fiscal year's figure, or the calendar year's (result.year_period)
     # a submitted, not yet approved figure (速報) is part of what is shown
     preliminary: bool = False
+    # the published year-end forecast (年度末見込み) shown beside the progress in a 上期 or in-year
+    # view (reports/dashboards/forecasts.py forecasts_beside); never part of `result`
+    forecast: ForecastStatus | None = None
+    forecast_reason: str = ""
 
     @property
     def fiscal_year(self) -> int:
@@ -216,8 +221,8 @@ def block_summaries(
         region = row.region
         if region is None:
             continue
-        summaries[region.block.code].tally.add(row.result)
-        national.add(row.result)
+        summaries[region.block.code].tally.add(row.result, row.forecast)
+        national.add(row.result, row.forecast)
     for reported_result in reported:
         if reported_result.area in summaries:
             summaries[reported_result.area].reported_result = reported_result

@@ -4,11 +4,16 @@ The counting is kpis.rules.tally.count: FINAL results only enter the documents' 
 items whose period is complete, 136/148), and results still in progress are counted apart (順調,
 遅れ, 進行中, 未報告), never as achieved or failed. This class only gathers the results of one table
 row and names the figures the tables print.
+
+Year-end forecasts (年度末見込み) are gathered beside the results, never with them: `achieved`,
+`rate` and the progress counts read the results only; `forecast_items` and `at_risk` read the
+forecasts only (kpis/rules/forecasts.py count_forecasts).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from kpis.rules.forecasts import ForecastCount, ForecastStatus, count_forecasts
 from kpis.rules.judged import Judgement
 from kpis.rules.tally import Counts, count
 
@@ -16,9 +21,12 @@ from kpis.rules.tally import Counts, count
 @dataclass
 class Tally:
     results: list[Judgement] = field(default_factory=list)
+    forecasts: list[ForecastStatus] = field(default_factory=list)
 
-    def add(self, result: Judgement) -> None:
+    def add(self, result: Judgement, forecast: ForecastStatus | None = None) -> None:
         self.results.append(result)
+        if forecast is not None:
+            self.forecasts.append(forecast)
 
     @property
     def counts(self) -> Counts:
@@ -72,3 +80,17 @@ class Tally:
     @property
     def progress_not_reported(self) -> int:
         return self.counts.progress.not_reported
+
+    @property
+    def forecast_counts(self) -> ForecastCount:
+        return count_forecasts(self.forecasts)
+
+    @property
+    def forecast_items(self) -> int:
+        """Items with a published forecast that has something to judge (見込み)."""
+        return self.forecast_counts.items
+
+    @property
+    def at_risk(self) -> int:
+        """Items whose forecast falls short of the year's target or pace: never counted as results."""
+        return self.forecast_counts.at_risk

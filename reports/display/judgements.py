@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from kpis.rules.forecasts import ForecastStatus
 from kpis.rules.inputs import COUNT, CY
 from kpis.rules.judged import Judgement, Kind
 from kpis.rules.judgement import View
@@ -104,3 +105,41 @@ def result_period(result: Judgement, view: View) -> str:
     if result.year_period == CY:
         return year_label(result.year or view.year, CY)
     return view_heading(view, result.year_period)
+
+
+def forecast_values(status: ForecastStatus | None, reason: str = "") -> dict:
+    """A row's year-end forecast for the tables and exports, apart from its result: the value
+    (年度末見込み), what the year would show with it (見込み状況: "見込み 〇", "見込み 遅れ"), the
+    rate it would reach as its source prints it, whether it is at risk, and its reason."""
+    if status is None:
+        return {
+            "forecast": None,
+            "forecast_status": "",
+            "forecast_rate": None,
+            "forecast_at_risk": "",
+            "forecast_reason": "",
+        }
+    return {
+        "forecast": status.value,
+        "forecast_status": status.label,
+        "forecast_rate": status.outlook.percent,
+        "forecast_at_risk": "目標に届かない見込み" if status.at_risk else "",
+        "forecast_reason": reason,
+    }
+
+
+def forecast_html(
+    value: Decimal | None, record: dict, unit_key: str = "unit", suffix: str = ""
+) -> SafeString | str:
+    """A forecast cell on screen: the value and its status as a badge marked as a forecast (dashed),
+    in the at-risk colour when it falls short ("4回 [見込み △]")."""
+    if value is None:
+        return "—"
+    at_risk = bool(record.get(f"forecast_at_risk{suffix}"))
+    return format_html(
+        '{}{} <span class="badge forecast{}">{}</span>',
+        display_number(value),
+        record.get(unit_key, ""),
+        " at-risk" if at_risk else "",
+        record.get(f"forecast_status{suffix}") or "見込み",
+    )

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kpis.rules.rates import round_percent
 from plans.fiscal import H1, H2, HALF_LABELS
 from reports.display.formatting import display_number, display_percent, plain_number
-from reports.display.judgements import status_html
+from reports.display.judgements import forecast_html, status_html
 
 NUMBER_ATTRS = {"td": {"class": "number"}, "th": {"class": "number"}}
 
@@ -62,6 +62,18 @@ class JudgedRateColumn(NumberColumn):
 
     def render(self, value, record):
         return status_html(record.get(self.cell_key))
+
+
+class ForecastColumn(NumberColumn):
+    """On screen the forecast with its status as a badge marked as a forecast ("4回 [見込み △]"); in
+    exports the number alone (its status, rate and reason have columns of their own)."""
+
+    def __init__(self, *args, suffix: str = "", **kwargs):
+        self.suffix = suffix
+        super().__init__(*args, **kwargs)
+
+    def render(self, value, record):
+        return forecast_html(value, record, suffix=self.suffix)
 
 
 class TextColumn(tables.Column):
@@ -135,9 +147,12 @@ class BlockResultTable(TallyColumns):
         )
 
 
-def central_kpi_table(rows: list[dict], columns: list[tuple[str, str]]) -> tables.Table:
+def central_kpi_table(
+    rows: list[dict], columns: list[tuple[str, str]], *, forecast_key: str | None = None
+) -> tables.Table:
     """One row per central indicator, with target, actual, rate and status for each column, given as
-    (key, heading): "2022年度", "2022年度上期", or "2022年" in the table of calendar-year indicators."""
+    (key, heading): "2022年度", "2022年度上期", or "2022年" in the table of calendar-year indicators;
+    the column `forecast_key` has the year-end forecast's columns (forecast_columns) beside it."""
     extra = []
     for key, heading in columns:
         extra += [
@@ -145,6 +160,8 @@ def central_kpi_table(rows: list[dict], columns: list[tuple[str, str]]) -> table
             (f"actual_{key}", NumberColumn(verbose_name=f"{heading} 実績")),
             *judged_columns(key, heading),
         ]
+        if key == forecast_key:
+            extra += forecast_columns(key, heading)
     return CentralKpiTable(rows, extra_columns=extra)
 
 
@@ -209,3 +226,32 @@ class RegionSummaryTable(BlockResultTable):
 
     class Meta(BlockResultTable.Meta):
         orderable = False
+
+
+def forecast_columns(key: str = "", heading: str = "") -> list[tuple[str, tables.Column]]:
+    """A year-end forecast's columns (reports/display/judgements.py forecast_values): the value with
+    its status badge on screen; the status, the rate it would reach, at risk and the reason in the
+    exports. Only where a page shows forecasts (a 上期 or in-year view)."""
+    suffix = f"_{key}" if key else ""
+    prefix = f"{heading} " if heading else ""
+    return [
+        (f"forecast{suffix}", ForecastColumn(verbose_name=f"{prefix}年度末見込み", suffix=suffix)),
+        (f"forecast_status{suffix}", TextColumn(verbose_name=f"{prefix}見込み状況", visible=False)),
+        (f"forecast_rate{suffix}", RateColumn(verbose_name=f"{prefix}見込み達成率", visible=False)),
+        (f"forecast_at_risk{suffix}", TextColumn(verbose_name=f"{prefix}見込み注意", visible=False)),
+        (f"forecast_reason{suffix}", TextColumn(verbose_name=f"{prefix}見込みの理由", visible=False)),
+    ]
+
+
+def forecast_tally_columns() -> list[tuple[str, tables.Column]]:
+    """A tally's forecasts, counted apart from its results (reports/dashboards/tallies.py)."""
+    return [
+        ("forecast_items", NumberColumn(verbose_name=_("年度末見込みのある項目"))),
+        ("at_risk", NumberColumn(verbose_name=_("うち目標に届かない見込み"))),
+    ]
+
+
+def tally_table(table_class, rows: list[dict], *, forecasts: bool = False) -> tables.Table:
+    """A tally table (BlockResultTable, RegionSummaryTable) with its forecast counts when the page
+    shows forecasts."""
+    return table_class(rows, extra_columns=forecast_tally_columns() if forecasts else ())

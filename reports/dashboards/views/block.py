@@ -1,8 +1,10 @@
 """/dashboard/<plan>/blocks/<block>/ and /dashboard/<plan>/regions/<region>/: each region's
-regional KPIs judged for the chosen year (or half), with the block's total and the documents' 報告値."""
+regional KPIs judged for the chosen year (or half), with the block's total and the documents' 報告値;
+in a 上期 or in-year view, the published year-end forecasts beside the results, counted apart."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from regions.models import Block, Region
@@ -22,6 +24,7 @@ from reports.dashboards.pages import (
     judged_regional,
     plan_from_url,
     render_dashboard,
+    with_forecasts,
 )
 from reports.dashboards.programme import designated_regions
 from reports.dashboards.rows import (
@@ -30,7 +33,7 @@ from reports.dashboards.rows import (
     indicator_table,
     region_section,
 )
-from reports.display.tables import RegionSummaryTable
+from reports.display.tables import RegionSummaryTable, tally_table
 
 FILTERS = ("fiscal_year", "half", "stage", "status")
 
@@ -44,6 +47,7 @@ def block(request, plan_number: int, block_code: str):
     if cached:
         return cached
     filters, period, results = judged_regional(request, plan, only=FILTERS, block=block)
+    results, forecasts = with_forecasts(plan, period.view, results, as_of=timezone.localdate(), block=block)
     kpis = block_kpis(plan, block)
     sections = group_results(
         # a programme's block page shows the block's designated regions only
@@ -56,10 +60,16 @@ def block(request, plan_number: int, block_code: str):
     reported = block_reported_result(plan, block, period.fiscal_year)
 
     tables_ = {
-        "summary": RegionSummaryTable(block_summary_rows(plan, block, sections, total, reported)),
-        "indicators": indicator_table(indicator_rows(row for s in sections for row in s.shown), period),
+        "summary": tally_table(
+            RegionSummaryTable,
+            block_summary_rows(plan, block, sections, total, reported),
+            forecasts=forecasts,
+        ),
+        "indicators": indicator_table(
+            indicator_rows(row for s in sections for row in s.shown), period, forecasts=forecasts
+        ),
     }
-    shown = [region_section(plan, period, s) for s in sections]
+    shown = [region_section(plan, period, s, forecasts=forecasts) for s in sections]
     tables_ |= {s["table_name"]: s["table"] for s in shown}
     filename = f"plan{plan.number}_{block.code}_{period.fiscal_year}{period.half or ''}"
     exported = export_if_asked(request, tables_, filename)
@@ -75,6 +85,7 @@ def block(request, plan_number: int, block_code: str):
             "filters": filters,
             "summary_table": tables_["summary"],
             "total": total,
+            "forecasts": forecasts,
             "reported": reported,
             "sections": shown,
             "case_studies": [kpi for kpi in kpis if is_case_study(kpi)],
@@ -91,9 +102,10 @@ def region(request, plan_number: int, region_code: str):
     if cached:
         return cached
     filters, period, results = judged_regional(request, plan, only=FILTERS, region=region)
+    results, forecasts = with_forecasts(plan, period.view, results, as_of=timezone.localdate(), region=region)
     kpis = region_kpis(plan, region)
     [results_of_region] = group_results([region], kpis, results, status=filters.choice("status"))
-    section = region_section(plan, period, results_of_region, table_name="indicators")
+    section = region_section(plan, period, results_of_region, table_name="indicators", forecasts=forecasts)
 
     tables_ = {"indicators": section["table"]}
     filename = f"plan{plan.number}_region{region.code}_{period.fiscal_year}{period.half or ''}"
@@ -109,6 +121,7 @@ def region(request, plan_number: int, region_code: str):
             "period": period,
             "filters": filters,
             "section": section,
+            "forecasts": forecasts,
             "kpis": kpis,
             "case_study_ids": {kpi.pk for kpi in kpis if is_case_study(kpi)},
             "visions": list(region_visions(plan, region)),

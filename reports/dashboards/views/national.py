@@ -1,4 +1,6 @@
-"""/dashboard/<plan>/: central KPIs year by year, and regional results per block with the nation's total."""
+"""/dashboard/<plan>/: central KPIs year by year, and regional results per block with the nation's total;
+in a 上期 or in-year view, the published year-end forecasts beside the chosen year's results (central)
+and the items at risk counted per block apart from the results (regional)."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
@@ -15,11 +17,12 @@ from reports.dashboards.pages import (
     plan_from_url,
     preliminary_figures,
     render_dashboard,
+    with_forecasts,
 )
 from reports.dashboards.rows import block_chart_rows, central_chart_list, central_tables, national_rows
 from reports.dashboards.selectors import judge_central, judge_indicators, national_summary, plan_indicators
 from reports.display import charts
-from reports.display.tables import BlockResultTable
+from reports.display.tables import BlockResultTable, tally_table
 
 
 @login_required
@@ -46,8 +49,15 @@ def national(request, plan_number: int):
         as_of=today,
         preliminary=preliminary_figures(request, plan, period),
     )
-    summary = national_summary(plan, period.fiscal_year, regional_results)
-    tables = central_tables(central) | {"blocks": BlockResultTable(national_rows(plan, summary))}
+    # one read of the year's forecasts, both levels: the chosen column's central ones, the regional tally
+    chosen_central = central.by_year.get(period.view, [])
+    both, forecasts = with_forecasts(plan, period.view, [*chosen_central, *regional_results], as_of=today)
+    if period.view in central.by_year:
+        central.by_year[period.view] = both[: len(chosen_central)]
+    summary = national_summary(plan, period.fiscal_year, both[len(chosen_central) :])
+    tables = central_tables(central, forecast_view=period.view if forecasts else None) | {
+        "blocks": tally_table(BlockResultTable, national_rows(plan, summary), forecasts=forecasts)
+    }
     exported = export_if_asked(request, tables, f"plan{plan.number}_national_{period.fiscal_year}")
     if exported:
         return exported
@@ -65,6 +75,7 @@ def national(request, plan_number: int):
             "block_chart": charts.block_rates_chart(block_chart_rows(summary.blocks)),
             "central_charts": central_chart_list(central),
             "national_tally": summary.tally,
+            "forecasts": forecasts,
             "national_reported": summary.reported,
             "summaries": summary.blocks,
         },
