@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from benchmarks.data import generate_scaled_data
 from kpis.models import Indicator
 from regions.demo import create_demo_users
+from reports.models import Forecast
 
 # Every signed-in page starts with the session and the user (authentication middleware), runs in one
 # transaction (ATOMIC_REQUESTS: a savepoint and its release inside a test), and ends with the header
@@ -45,6 +46,11 @@ MAX_QUERIES = {
 # page first checks that the indicator exists, so that an unknown id is a 404 even when cached (1).
 CACHE_MISS = 2 + 5
 MAX_QUERIES = {page: budget + REQUEST + CACHE_MISS for page, budget in MAX_QUERIES.items()}
+# A 上期 or in-year view also reads the year's published forecasts (年度末見込み), whatever their
+# number: one query (reports/dashboards/forecasts.py published_forecasts); the comparison reads them
+# for the plan whose judged year is under way.
+FORECAST_READ = 1
+FORECAST_PAGES = ("national", "block", "region")
 MAX_QUERIES["indicator (central)"] += 1
 MAX_QUERIES["indicator (regional)"] += 1
 # Served from the cache: session, user, the URL's objects (plan; block or region; indicator), the
@@ -120,3 +126,16 @@ def test_a_cached_page_runs_only_the_lookups_of_its_url(viewer, page, django_ass
     with django_assert_num_queries(CACHED_QUERIES[page]):
         response = viewer.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("page", FORECAST_PAGES)
+def test_a_first_half_view_adds_only_the_forecast_read(viewer, page, django_assert_max_num_queries):
+    # a forecast for every indicator of the plan: still one query, whatever their number
+    Forecast.objects.bulk_create(
+        Forecast(indicator=indicator, fiscal_year=2022, value=1, source="テスト")
+        for indicator in Indicator.objects.filter(kpi__plan__number=2)
+    )
+    url = page_urls(2)[page] + "?fiscal_year=2022&half=h1"
+    with django_assert_max_num_queries(MAX_QUERIES[page] + FORECAST_READ):
+        response = viewer.get(url)
+    assert response.status_code == 200 and "見込み" in response.content.decode()

@@ -21,6 +21,7 @@ from kpis.rules.readings import cumulative_reading, latest_reading
 from kpis.rules.targets import cumulative_target
 from plans.models import Measure, Plan, ReportedResult
 from regions.models import Block
+from reports.dashboards.forecasts import forecasts_beside, published_forecasts, shows_forecasts
 from reports.dashboards.selectors import (
     BlockSummary,
     IndicatorResult,
@@ -211,10 +212,21 @@ def baseline_candidates(chain: list[Indicator]) -> list[BaselineCandidate]:
 
 @dataclass
 class PlanResult:
-    """Items judged in the plan's last year with data (None: no actual yet), counted like 136/148."""
+    """Items judged in the plan's last year with data (None: no actual yet), counted like 136/148;
+    `forecasts`: that year is under way, and its published year-end forecasts are in the tally,
+    counted apart from the results."""
 
     year: int | None
     tally: Tally
+    forecasts: bool = False
+
+    @property
+    def forecast_items(self) -> int | None:
+        return self.tally.forecast_items if self.forecasts else None
+
+    @property
+    def at_risk(self) -> int | None:
+        return self.tally.at_risk if self.forecasts else None
 
     @property
     def achieved(self) -> int | None:
@@ -278,7 +290,8 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
     """Every plan's span, KPI counts, computed results and the documents' reported totals.
 
     Queries: plans with counts, indicators, their targets, their actuals, reported results,
-    blocks, measure marks: seven, whatever the number of plans or indicators.
+    blocks, measure marks: seven, whatever the number of plans or indicators; and the published
+    forecasts of a plan whose judged year is under way (the plan in force: one at most).
     """
     plans = list(plans_with_counts())
     indicators = list(
@@ -303,18 +316,21 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
         regional_reported = [r for r in own_reported if r.scope == ReportedResult.Scope.REGIONAL_KPIS]
         reported_year = max((r.fiscal_year for r in regional_reported), default=None)
         regional_year = last_year_with_data(plan, regional)
+        regional_view = View.fiscal_year(regional_year or plan.end_fiscal_year)
+        regional_results = judge_indicators(regional, view=regional_view, as_of=as_of)
+        # the year under way (the plan in force): its forecasts beside the results, one query
+        forecasts = regional_year is not None and shows_forecasts(regional_view, as_of)
+        if forecasts:
+            published = published_forecasts(plan, regional_year, level=Kpi.Level.REGIONAL)
+            regional_results = forecasts_beside(regional_results, published)
         summaries, national = block_summaries(
-            blocks,
-            judge_indicators(
-                regional, view=View.fiscal_year(regional_year or plan.end_fiscal_year), as_of=as_of
-            ),
-            [r for r in regional_reported if r.fiscal_year == reported_year],
+            blocks, regional_results, [r for r in regional_reported if r.fiscal_year == reported_year]
         )
         comparisons.append(
             PlanComparison(
                 plan=plan,
                 central=plan_result(plan, central, as_of=as_of),
-                regional=PlanResult(regional_year, national),
+                regional=PlanResult(regional_year, national, forecasts),
                 blocks=summaries,
                 regional_reported_year=reported_year,
                 # Ordered by year: the latest national total of each scope wins.

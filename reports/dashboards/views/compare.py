@@ -17,7 +17,7 @@ from reports.display.labels import indicator_title, last_actual_label, plan_labe
 from reports.display.tables import NumberColumn, PercentColumn
 
 TEXT, NUMBER, PERCENT = "text", "number", "percent"
-COMPUTED, REPORTED = "算出", "報告値"
+COMPUTED, REPORTED, FORECAST = "算出", "報告値", "見込み"
 
 
 @login_required
@@ -155,6 +155,9 @@ def overview_rows(plans) -> list[dict]:
         ("地域KPI", "判定済みの項目（未報告を除く）", COMPUTED, NUMBER, lambda c: c.regional.tally.reported),
         ("地域KPI", "達成項目（〇）", COMPUTED, NUMBER, lambda c: c.regional.achieved),
         ("地域KPI", "達成率", COMPUTED, PERCENT, lambda c: c.regional.rate),
+        # the year under way only: forecasts, never counted as achieved
+        ("地域KPI", "年度末見込みのある項目", FORECAST, NUMBER, lambda c: c.regional.forecast_items),
+        ("地域KPI", "うち目標に届かない見込み", FORECAST, NUMBER, lambda c: c.regional.at_risk),
     ]
     specs += reported_specs("地域KPI", ReportedResult.Scope.REGIONAL_KPIS)
     return [
@@ -208,6 +211,7 @@ def block_table(plans, blocks) -> tables.Table:
             (f"reported_achieved_{n}", NumberColumn(verbose_name=f"{name} 報告値 達成")),
             (f"reported_items_{n}", NumberColumn(verbose_name=f"{name} 報告値 項目数")),
             (f"reported_rate_{n}", PercentColumn(verbose_name=f"{name} 報告値 達成率", places=1)),
+            (f"at_risk_{n}", NumberColumn(verbose_name=f"{name} 見込み 目標に届かない項目")),
         ]
     return BlockTable(comparison_block_rows(plans, blocks), extra_columns=extra)
 
@@ -218,6 +222,7 @@ def comparison_block_rows(plans, blocks) -> list[dict]:
         n = c.plan.number
         cells = [(s.tally, s.reported_result) for s in c.blocks]
         cells.append((c.regional.tally, c.reported.get(ReportedResult.Scope.REGIONAL_KPIS)))
+        forecasts = c.regional.forecasts
         for row, (tally, reported) in zip(rows, cells, strict=True):
             achieved, items, rate, _printed = reported_figures(reported)
             has_data = c.regional.year is not None
@@ -228,6 +233,8 @@ def comparison_block_rows(plans, blocks) -> list[dict]:
                 f"reported_achieved_{n}": achieved,
                 f"reported_items_{n}": items,
                 f"reported_rate_{n}": rate,
+                # the year under way only (forecasts are never results)
+                f"at_risk_{n}": tally.at_risk if forecasts else None,
             }
     return rows
 
