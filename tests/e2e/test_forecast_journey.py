@@ -2,7 +2,8 @@
 offline: the officer types Kanagawa's FY2022 上期 value and the year's forecast with its reason, is
 told (in Japanese, next to the field, nothing lost) that a forecast needs its reason, submits; the
 bureau reads the forecast and its status marked as a forecast in the review, approves; the report
-shows the forecast, published as the year's forecast and never as an actual."""
+shows the forecast, published as the year's forecast and never as an actual; the block dashboard's
+上期 view shows Kanagawa's progress with the forecast beside it, marked as a forecast, and no ×."""
 
 import re
 from decimal import Decimal
@@ -16,7 +17,15 @@ from reports.models import Forecast, ProgressReport
 from reports.progress import workflow
 from reports.progress.demo import open_demo_period
 
-from .support import expect, log_in, press_and_wait, skip_to_content, skip_without_browser, tab_to
+from .support import (
+    expect,
+    log_in,
+    press_and_wait,
+    skip_to_content,
+    skip_without_browser,
+    tab_to,
+    table_records,
+)
 
 pytestmark = [pytest.mark.e2e, skip_without_browser()]
 
@@ -96,3 +105,18 @@ def test_an_officer_forecasts_the_year_and_the_bureau_approves_it(browsing):
     # The officer's page, read-only now, shows it too.
     page.reload()
     expect(page.locator(".entry-values .forecast").first).to_contain_text("見込み 〇")
+
+    # The block dashboard's 上期 view: progress against half the year's target, the forecast beside
+    # it marked as a forecast, counted apart; no × anywhere in Kanagawa's section.
+    reviewer.goto("/dashboard/2/blocks/kanto/?fiscal_year=2022&half=h1")
+    kanagawa = reviewer.locator("#region-14")
+    rows = table_records(kanagawa.locator("table.indicators"), "指標")
+    row = rows[seminars.name]
+    assert row["上期実績"] == "3"
+    assert row["達成率"].startswith("順調") and "年5回の半分（上期）のペース" in row["達成率"]
+    assert re.fullmatch(r"6回\s*見込み 〇", row["年度末見込み"])
+    expect(kanagawa.locator(".badge.forecast").first).to_have_text("見込み 〇")
+    assert "×" not in kanagawa.inner_text()
+    summary = table_records(reviewer.locator("table.results").first)
+    assert (summary["神奈川県"]["達成（〇）"], summary["神奈川県"]["年度末見込みのある項目"]) == ("0", "1")
+    assert summary["神奈川県"]["うち目標に届かない見込み"] == "0"
