@@ -120,3 +120,8 @@ def test_an_officer_forecasts_the_year_and_the_bureau_approves_it(browsing):
     summary = table_records(reviewer.locator("table.results").first)
     assert (summary["神奈川県"]["達成（〇）"], summary["神奈川県"]["年度末見込みのある項目"]) == ("0", "1")
     assert summary["神奈川県"]["うち目標に届かない見込み"] == "0"
+    # the page with its forecasts passes axe-core like every other page (tests/e2e/test_accessibility.py)
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = Axe().run(reviewer).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
