@@ -33,6 +33,7 @@ from kpis.rules.inputs import (
 from kpis.rules.judgement import Kind, View, judgement
 from kpis.rules.status import Thresholds
 from kpis.rules.tally import count
+from reports.dashboards.tallies import Tally
 
 D = Decimal
 DEFAULT = Thresholds()
@@ -231,3 +232,35 @@ def test_forecasts_never_change_an_achieved_count(indicators, forecasts, year, a
         if status.at_risk:
             assert status.outlook.kind in (Kind.FINAL, Kind.PROGRESS)
             assert status.word in ("△", "×", "遅れ")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    indicators=st.lists(indicators(), min_size=1, max_size=6),
+    forecasts=st.lists(values, min_size=6, max_size=6),
+    year=st.sampled_from(YEARS),
+    as_of=st.dates(min_value=datetime.date(2020, 4, 1), max_value=datetime.date(2024, 6, 30)),
+)
+def test_a_dashboards_tally_counts_forecasts_apart_from_its_results(indicators, forecasts, year, as_of):
+    """A block's or the nation's tally (reports/dashboards/tallies.py) with the forecasts beside its
+    results counts exactly what it counts without them; the forecasts only add their own counts."""
+    results = [
+        judgement(fig, View.fiscal_half(year, H1), as_of=as_of, thresholds=DEFAULT) for fig in indicators
+    ]
+    statuses = [
+        forecast_status(fig, year, value, thresholds=DEFAULT)
+        for fig, value in zip(indicators, forecasts, strict=False)
+    ]
+    alone, beside = Tally(), Tally()
+    for result, status in zip(results, statuses, strict=True):
+        alone.add(result)
+        beside.add(result, status)
+    assert beside.counts == alone.counts
+    assert (beside.achieved, beside.rate, beside.final_items, beside.items) == (
+        alone.achieved,
+        alone.rate,
+        alone.final_items,
+        alone.items,
+    )
+    assert (alone.forecast_items, alone.at_risk) == (0, 0)
+    assert beside.at_risk == sum(status.at_risk for status in statuses) <= beside.forecast_items
