@@ -286,6 +286,18 @@ def plan_result(plan: Plan, indicators: list[Indicator], *, as_of: datetime.date
     return PlanResult(year, tally)
 
 
+def regional_judged(
+    plan: Plan, regional: list[Indicator], year: int | None, *, as_of: datetime.date
+) -> tuple[list[IndicatorResult], bool]:
+    """The plan's regional items judged in `year` (its last with data), and, while that year is under
+    way (the plan in force), its published forecasts beside them: one query, counted apart."""
+    view = View.fiscal_year(year or plan.end_fiscal_year)
+    results = judge_indicators(regional, view=view, as_of=as_of)
+    if year is None or not shows_forecasts(view, as_of):
+        return results, False
+    return forecasts_beside(results, published_forecasts(plan, year, level=Kpi.Level.REGIONAL)), True
+
+
 def compare_plans(*, as_of: datetime.date) -> Comparison:
     """Every plan's span, KPI counts, computed results and the documents' reported totals.
 
@@ -316,13 +328,7 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
         regional_reported = [r for r in own_reported if r.scope == ReportedResult.Scope.REGIONAL_KPIS]
         reported_year = max((r.fiscal_year for r in regional_reported), default=None)
         regional_year = last_year_with_data(plan, regional)
-        regional_view = View.fiscal_year(regional_year or plan.end_fiscal_year)
-        regional_results = judge_indicators(regional, view=regional_view, as_of=as_of)
-        # the year under way (the plan in force): its forecasts beside the results, one query
-        forecasts = regional_year is not None and shows_forecasts(regional_view, as_of)
-        if forecasts:
-            published = published_forecasts(plan, regional_year, level=Kpi.Level.REGIONAL)
-            regional_results = forecasts_beside(regional_results, published)
+        regional_results, forecasts = regional_judged(plan, regional, regional_year, as_of=as_of)
         summaries, national = block_summaries(
             blocks, regional_results, [r for r in regional_reported if r.fiscal_year == reported_year]
         )

@@ -58,13 +58,9 @@ def block(request, plan_number: int, block_code: str):
     )
     total = total_tally(sections)
     reported = block_reported_result(plan, block, period.fiscal_year)
-
+    summary_rows = block_summary_rows(plan, block, sections, total, reported)
     tables_ = {
-        "summary": tally_table(
-            RegionSummaryTable,
-            block_summary_rows(plan, block, sections, total, reported),
-            forecasts=forecasts,
-        ),
+        "summary": tally_table(RegionSummaryTable, summary_rows, forecasts=forecasts),
         "indicators": indicator_table(
             indicator_rows(row for s in sections for row in s.shown), period, forecasts=forecasts
         ),

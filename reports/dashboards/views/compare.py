@@ -155,15 +155,21 @@ def overview_rows(plans) -> list[dict]:
         ("地域KPI", "判定済みの項目（未報告を除く）", COMPUTED, NUMBER, lambda c: c.regional.tally.reported),
         ("地域KPI", "達成項目（〇）", COMPUTED, NUMBER, lambda c: c.regional.achieved),
         ("地域KPI", "達成率", COMPUTED, PERCENT, lambda c: c.regional.rate),
-        # the year under way only: forecasts, never counted as achieved
-        ("地域KPI", "年度末見込みのある項目", FORECAST, NUMBER, lambda c: c.regional.forecast_items),
-        ("地域KPI", "うち目標に届かない見込み", FORECAST, NUMBER, lambda c: c.regional.at_risk),
     ]
+    specs += forecast_specs("地域KPI")
     specs += reported_specs("地域KPI", ReportedResult.Scope.REGIONAL_KPIS)
     return [
         {"group": group, "label": label, "source": source, "kind": kind}
         | {f"plan_{c.plan.number}": value(c) for c in plans}
         for group, label, source, kind, value in specs
+    ]
+
+
+def forecast_specs(group: str) -> list[tuple]:
+    """The year under way only (the plan in force): its forecasts, never counted as achieved."""
+    return [
+        (group, "年度末見込みのある項目", FORECAST, NUMBER, lambda c: c.regional.forecast_items),
+        (group, "うち目標に届かない見込み", FORECAST, NUMBER, lambda c: c.regional.at_risk),
     ]
 
 

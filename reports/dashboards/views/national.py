@@ -49,12 +49,8 @@ def national(request, plan_number: int):
         as_of=today,
         preliminary=preliminary_figures(request, plan, period),
     )
-    # one read of the year's forecasts, both levels: the chosen column's central ones, the regional tally
-    chosen_central = central.by_year.get(period.view, [])
-    both, forecasts = with_forecasts(plan, period.view, [*chosen_central, *regional_results], as_of=today)
-    if period.view in central.by_year:
-        central.by_year[period.view] = both[: len(chosen_central)]
-    summary = national_summary(plan, period.fiscal_year, both[len(chosen_central) :])
+    regional_results, forecasts = forecasts_of_both_levels(plan, period, central, regional_results, today)
+    summary = national_summary(plan, period.fiscal_year, regional_results)
     tables = central_tables(central, forecast_view=period.view if forecasts else None) | {
         "blocks": tally_table(BlockResultTable, national_rows(plan, summary), forecasts=forecasts)
     }
@@ -80,3 +76,13 @@ def national(request, plan_number: int):
             "summaries": summary.blocks,
         },
     )
+
+
+def forecasts_of_both_levels(plan, period, central, regional_results, today):
+    """One read of the year's forecasts for both levels: put beside the chosen column's central
+    results (in `central`) and the regional ones, which are returned with whether the view shows any."""
+    chosen = central.by_year.get(period.view, [])
+    both, forecasts = with_forecasts(plan, period.view, [*chosen, *regional_results], as_of=today)
+    if period.view in central.by_year:
+        central.by_year[period.view] = both[: len(chosen)]
+    return both[len(chosen) :], forecasts
