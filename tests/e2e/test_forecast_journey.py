@@ -22,6 +22,7 @@ from .support import (
     log_in,
     press_and_wait,
     skip_to_content,
+    screenshot,
     skip_without_browser,
     tab_to,
     table_records,
@@ -120,6 +121,7 @@ def test_an_officer_forecasts_the_year_and_the_bureau_approves_it(browsing):
     summary = table_records(reviewer.locator("table.results").first)
     assert (summary["神奈川県"]["達成（〇）"], summary["神奈川県"]["年度末見込みのある項目"]) == ("0", "1")
     assert summary["神奈川県"]["うち目標に届かない見込み"] == "0"
+    screenshot(reviewer, "dashboard-block-forecast", start=kanagawa)
     # the page with its forecasts passes axe-core like every other page (tests/e2e/test_accessibility.py)
     from axe_playwright_python.sync_playwright import Axe
 
