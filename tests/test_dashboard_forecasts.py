@@ -163,8 +163,8 @@ def test_the_national_page_counts_at_risk_per_block_and_shows_central_forecasts(
     }
     row = central["ハンズオン支援社数"]
     # beside the chosen column only, the half still progress against half the year's 250
-    assert (row["2022年度上期 判定"], row["2022年度上期 年度末見込み"]) == ("進捗", "260")
-    assert row["2022年度上期 見込み状況"].startswith("見込み ")
+    assert (row["2022年度上期 判定"], row["2022年度 年度末見込み"]) == ("進捗", "260")
+    assert row["2022年度 見込み状況"].startswith("見込み ")
     assert "2021年度 年度末見込み" not in row
 
 

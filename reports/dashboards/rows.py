@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from kpis.rules.inputs import CY, FY
 from kpis.rules.rates import items_rate
+from kpis.rules.view_periods import year_label
 from reports.dashboards.block_results import RegionResults, cumulative_actual, target_basis_label
 from reports.dashboards.selectors import IndicatorResult
 from reports.display import charts
@@ -57,8 +58,10 @@ def central_table(central, judged: dict, year_period: str, *, forecast_view=None
     kind: "2022年度", "2022年度上期", "2022年"; `forecast_view`'s column has the year-end forecasts
     beside it."""
     columns = [(column_key(view), view_heading(view, year_period)) for view in judged]
-    forecast_key = column_key(forecast_view) if forecast_view in judged else None
-    return central_kpi_table(central_rows(central, judged), columns, forecast_key=forecast_key)
+    forecast = None
+    if forecast_view in judged:
+        forecast = (column_key(forecast_view), year_label(forecast_view.year, year_period))
+    return central_kpi_table(central_rows(central, judged), columns, forecast=forecast)
 
 
 def central_tables(central, *, forecast_view=None) -> dict:

@@ -148,11 +148,12 @@ class BlockResultTable(TallyColumns):
 
 
 def central_kpi_table(
-    rows: list[dict], columns: list[tuple[str, str]], *, forecast_key: str | None = None
+    rows: list[dict], columns: list[tuple[str, str]], *, forecast: tuple[str, str] | None = None
 ) -> tables.Table:
     """One row per central indicator, with target, actual, rate and status for each column, given as
     (key, heading): "2022年度", "2022年度上期", or "2022年" in the table of calendar-year indicators;
-    the column `forecast_key` has the year-end forecast's columns (forecast_columns) beside it."""
+    `forecast` (key, the year's heading): that column has the year-end forecast's columns beside it,
+    headed with the year the forecast is of ("2022年度 年度末見込み", also beside a 上期 column)."""
     extra = []
     for key, heading in columns:
         extra += [
@@ -160,8 +161,8 @@ def central_kpi_table(
             (f"actual_{key}", NumberColumn(verbose_name=f"{heading} 実績")),
             *judged_columns(key, heading),
         ]
-        if key == forecast_key:
-            extra += forecast_columns(key, heading)
+        if forecast is not None and key == forecast[0]:
+            extra += forecast_columns(key, forecast[1])
     return CentralKpiTable(rows, extra_columns=extra)
 
 
