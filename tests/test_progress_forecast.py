@@ -102,7 +102,12 @@ def test_the_first_half_form_asks_for_a_forecast_and_its_reason_beside_the_value
 def test_the_second_half_form_has_no_forecast(client, period):
     jpo = User.objects.get(username="demo-jpo")
     workflow.open_period(
-        jpo, plan=Plan.objects.get(number=2), fiscal_year=2022, half="h2", deadline=datetime.date(2023, 4, 30)
+        jpo,
+        plan=Plan.objects.get(number=2),
+        fiscal_year=2022,
+        half="h2",
+        deadline=datetime.date(2023, 4, 30),
+        confirm_past=True,
     )
     html = login(client, "demo-pref-14").get("/progress/14/2022/h2/").content.decode()
     assert 'name="value-' in html
@@ -287,7 +292,12 @@ def test_a_forecast_published_otherwise_is_not_withdrawn_by_a_report_without_one
 def test_forecasts_of_a_second_half_report_are_never_read_nor_published(client, period):
     jpo = User.objects.get(username="demo-jpo")
     h2 = workflow.open_period(
-        jpo, plan=Plan.objects.get(number=2), fiscal_year=2022, half="h2", deadline=datetime.date(2023, 4, 30)
+        jpo,
+        plan=Plan.objects.get(number=2),
+        fiscal_year=2022,
+        half="h2",
+        deadline=datetime.date(2023, 4, 30),
+        confirm_past=True,
     )
     report = workflow.report_of(h2, Region.objects.get(code="14"))
     seminars, meetings = line_ids(report)
@@ -312,6 +322,7 @@ def test_an_interim_year_of_a_cumulative_goal_reads_its_forecast_against_the_pla
         fiscal_year=2021,
         half="h1",
         deadline=datetime.date(2021, 10, 31),
+        confirm_past=True,
     )
     report = workflow.report_of(h1_2021, Region.objects.get(code="11"))
     subsidies = report.entries.get(indicator__kpi__code="11-1", indicator__code="1").indicator

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kpis.models import Kpi
+from kpis.rules.judgement import View
 from kpis.rules.rates import format_items_rate
 from kpis.rules.tally import MarkCount, count_marks
 from plans.fiscal import fiscal_year_label
@@ -179,7 +180,7 @@ def computed_tallies(
     indicators = list(plan_indicators(plan))
     tallies = {}
     for year in sorted(years):
-        results = judge_indicators(indicators, fiscal_year=year, half=None, as_of=as_of)
+        results = judge_indicators(indicators, view=View.fiscal_year(year), as_of=as_of)
         summaries, national = block_summaries(
             blocks, [r for r in results if r.kpi.level == Kpi.Level.REGIONAL], []
         )
