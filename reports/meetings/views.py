@@ -2,7 +2,7 @@
 
 - index: the meetings the user may read (central all; a bureau and the officers of its regions their block's);
 - new / edit: a meeting and its pack's cut-off date, by the block's bureau or central staff;
-- meeting: the meeting with its minutes and decisions;
+- meeting: the meeting with its minutes and its decision items (reports/meetings/item_views.py);
 - pack / pack_workbook: the pack as a print-ready page (A4 landscape) and as one XLSX workbook.
 
 Who may do what is in regions/access.py, the rules in reports/meetings/rules.py, the pack in reports/meetings/packs.py.
@@ -31,7 +31,7 @@ from regions.models import Block
 from reports.audit import WorkflowError
 from reports.dashboards.rows import region_section, revision_row
 from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
-from reports.meetings import rules
+from reports.meetings import decisions, rules
 from reports.meetings.packs import NoPlan, build_pack
 from reports.meetings.workbook import pack_workbook
 from reports.models import LiaisonMeeting
@@ -188,11 +188,21 @@ def meeting(request, pk: int):
         }
         for record in meeting.history.select_related("history_user").order_by("history_date")
     ]
+    today = timezone.localdate()
+    items = [
+        {
+            "item": item,
+            "overdue": rules.is_overdue(item, today),
+            "may_answer": rules.may_answer_item(request.user, item),
+        }
+        for item in decisions.items_of(meeting)
+    ]
     return render(
         request,
         "reports/meeting.html",
         {
             "meeting": meeting,
+            "items": items,
             "plan": rules.plan_of_year(meeting.fiscal_year),
             "previous": rules.previous_meeting(meeting),
             "may_manage": may_manage_meetings_of(request.user, meeting.block),
