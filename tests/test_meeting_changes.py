@@ -1,0 +1,99 @@
+"""What changed since the previous liaison meeting (reports/meetings/changes.py), read from the history
+between two packs' cut-offs: an approved figure and a status that moved between the two meetings show
+up, a decision closed meanwhile too, and nothing recorded after the later cut-off does."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.contrib.auth.models import User
+from test_meetings import cut_meeting, kanto_indicator_with_2022_target
+
+from kpis.history import recorded
+from kpis.models import Actual, Period
+from regions.demo import create_demo_users
+from regions.models import Block
+from reports.meetings import decisions
+from reports.meetings import rules as meetings
+from reports.meetings.packs import build_pack, meeting_view
+from reports.models import DecisionItem, LiaisonMeeting
+
+
+@pytest.fixture
+def setting(db):
+    create_demo_users()
+    return User.objects.get(username="demo-bureau-kanto"), User.objects.get(username="demo-jpo")
+
+
+def publish_actual(user, indicator, value):
+    recorded(
+        user, Actual(indicator=indicator, period=Period.FISCAL_YEAR, year=2022, value=value), "承認"
+    ).save()
+
+
+def test_an_actual_and_a_moved_status_between_two_meetings_show_up_and_nothing_after(setting):
+    bureau, central = setting
+    kanto = Block.objects.get(code="kanto")
+    first = cut_meeting(bureau, kanto, title="第1回")
+    item = decisions.create_item(
+        bureau,
+        DecisionItem(
+            meeting=first, content="集計方法の統一", owner="bureau", due_on=datetime.date(2022, 12, 1)
+        ),
+    )
+    indicator = kanto_indicator_with_2022_target()
+    target = indicator.targets.get(year=2022, period=Period.FISCAL_YEAR).value
+    publish_actual(central, indicator, target)
+    decisions.answer_item(bureau, item, version=1, state="done", response="統一した")
+    second = cut_meeting(bureau, kanto, title="第2回")
+    # after the second cut-off: another figure, which that pack must not show
+    later = kanto_indicator_with_2022_target()
+    assert later.pk != indicator.pk
+    publish_actual(central, later, later.targets.get(year=2022, period=Period.FISCAL_YEAR).value)
+
+    pack = build_pack(LiaisonMeeting.objects.get(pk=second.pk))
+    changes = pack.changes
+    assert changes.since == first.as_of and changes.until == second.as_of
+    assert [(f.indicator.pk, f.value, f.previous) for f in changes.figures] == [(indicator.pk, target, None)]
+    [move] = [m for m in changes.moves if m.indicator.pk == indicator.pk]
+    assert move.after == "〇" and move.before != "〇"
+    assert all(m.indicator.pk != later.pk for m in changes.moves)
+    assert [i.content for i in changes.closed] == ["集計方法の統一"]
+    # the previous meeting's items with their state and response at the cut-off
+    assert [(i.content, i.state, i.response) for i in pack.previous_items] == [
+        ("集計方法の統一", "done", "統一した")
+    ]
+    assert pack.open_items == []
+    assert indicator.kpi.region_id in changes.region_ids()
+
+    # the first pack has no previous meeting: nothing to compare with
+    assert build_pack(LiaisonMeeting.objects.get(pk=first.pk)).changes.is_empty
+
+
+def test_a_pack_cut_inside_its_year_reads_the_year_as_it_stood_that_day():
+    assert meeting_view(2022, datetime.date(2022, 11, 1)).scope.name == "CUT_OFF"
+    assert meeting_view(2022, datetime.date(2023, 7, 1)).scope.name != "CUT_OFF"
+
+
+def test_the_changes_sheet_and_the_decisions_sheet_are_in_the_workbook(setting, client):
+    bureau, central = setting
+    kanto = Block.objects.get(code="kanto")
+    first = cut_meeting(bureau, kanto, title="第1回")
+    decisions.create_item(
+        bureau,
+        DecisionItem(
+            meeting=first, content='=HYPERLINK("x")', owner="central", due_on=datetime.date(2022, 12, 1)
+        ),
+    )
+    indicator = kanto_indicator_with_2022_target()
+    publish_actual(central, indicator, indicator.targets.get(year=2022, period=Period.FISCAL_YEAR).value)
+    second = cut_meeting(bureau, kanto, title="第2回")
+    assert meetings.previous_meeting(second) == first
+    client.force_login(bureau)
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/meetings/{second.pk}/pack.xlsx").content))
+    assert workbook.sheetnames[:3] == ["会議", "前回からの変化", "決定事項"]
+    changes = [row for row in workbook["前回からの変化"].iter_rows(values_only=True)]
+    assert any(row[0] == "新しい実績" and indicator.name in row for row in changes)
+    items = [row for row in workbook["決定事項"].iter_rows(values_only=True)]
+    assert items[1][0] == "第1回" and not str(items[1][1]).startswith("=")
