@@ -97,3 +97,39 @@ def test_the_changes_sheet_and_the_decisions_sheet_are_in_the_workbook(setting, 
     assert any(row[0] == "新しい実績" and indicator.name in row for row in changes)
     items = [row for row in workbook["決定事項"].iter_rows(values_only=True)]
     assert items[1][0] == "第1回" and not str(items[1][1]).startswith("=")
+
+
+def test_the_pack_opens_with_the_summary_and_the_changes_and_a_quiet_region_is_one_line(setting, client):
+    bureau, central = setting
+    kanto = Block.objects.get(code="kanto")
+    first = cut_meeting(bureau, kanto, title="第1回")
+    decisions.create_item(
+        bureau,
+        DecisionItem(
+            meeting=first, content="<b>事例の共有</b>", owner="bureau", due_on=datetime.date(2022, 9, 1)
+        ),
+    )
+    indicator = kanto_indicator_with_2022_target()
+    publish_actual(central, indicator, indicator.targets.get(year=2022, period=Period.FISCAL_YEAR).value)
+    second = cut_meeting(bureau, kanto, title="第2回")
+    client.force_login(bureau)
+    html = client.get(f"/meetings/{second.pk}/pack/").content.decode()
+    summary, changes, decided, regions = (
+        html.index('id="block-summary"'),
+        html.index('id="changes"'),
+        html.index('id="decisions"'),
+        html.index('id="summary"'),
+    )
+    assert summary < changes < decided < regions
+    assert (
+        "未完了の決定事項・宿題" in html
+        and "&lt;b&gt;事例の共有&lt;/b&gt;" in html
+        and "<b>事例の" not in html
+    )
+    moved = indicator.kpi.region
+    assert f'id="region-{moved.code}"' in html
+    quiet = html[html.index('class="results pack-quiet"') :].split("</table>")[0]
+    others = [r for r in kanto.regions.all() if r.pk != moved.pk]
+    assert all(region.name_ja in quiet for region in others) and moved.name_ja not in quiet
+    assert html.count('class="page-break pack-region"') == 1
+    assert "承認済みの半期報告はありません" not in html.split('id="summary"')[0]

@@ -95,6 +95,18 @@ class Pack:
     def block(self) -> Block:
         return self.meeting.block
 
+    @property
+    def news_region_ids(self) -> set[int]:
+        """The regions with something to read: an approved report, or a change since the previous meeting.
+        The others are one line of a table, not a page."""
+        reported = {packed.region.pk for packed in self.reports if packed.report is not None}
+        return reported | self.changes.region_ids()
+
+    @property
+    def overdue_items(self) -> list[DecisionItem]:
+        day = timezone.localdate(self.moment)
+        return [item for item in self.open_items if item.due_on < day]
+
 
 class NoPlan(Exception):
     """The meeting's fiscal year belongs to no plan (a pack has nothing to show)."""
@@ -159,7 +171,9 @@ def _follow_up(meeting, plan, previous, block_snapshot, block_results, regions, 
     """What changed since the previous meeting, its decision items and the block's open ones, and the
     forecasts at the cut-off, all as they stood at the cut-off moment."""
     moment = meeting.as_of
-    meetings = list(LiaisonMeeting.objects.filter(block_id=meeting.block_id, as_of__lte=moment))
+    meetings = list(
+        LiaisonMeeting.objects.select_related("block").filter(block_id=meeting.block_id, as_of__lte=moment)
+    )
     items = decisions.items_at([m.pk for m in meetings], moment)
     by_region = {region.pk: region for region in regions}
     titles = {m.pk: m for m in meetings}

@@ -223,13 +223,21 @@ def _pack_or_404(request, pk: int):
 @require_safe
 def pack(request, pk: int):
     built = _pack_or_404(request, pk)
+    reports = {packed.region.pk: packed for packed in built.reports}
+    news = built.news_region_ids
     return render(
         request,
         "reports/meeting_pack.html",
         {
             "pack": built,
             "meeting": built.meeting,
-            "sections": [region_section(built.plan, built.period, s) for s in built.sections],
+            # a page per region with something to read, its results and its report together
+            "sections": [
+                region_section(built.plan, built.period, s) | {"packed": reports.get(s.region.pk)}
+                for s in built.sections
+                if s.region.pk in news
+            ],
+            "quiet_regions": [s.region for s in built.sections if s.region.pk not in news],
             "summary_table": RegionSummaryTable(built.summary_rows),
             "revision_table": RevisionTable([revision_row(r) for r in built.revisions]),
             "national_table": BlockResultTable(built.national_rows),
