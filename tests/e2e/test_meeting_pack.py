@@ -74,7 +74,7 @@ def test_the_kanto_bureau_registers_its_meeting_prints_the_pack_and_downloads_th
     expect(page.locator("table.pack-quiet tbody tr")).to_have_count(kanto_regions)
     expect(page.locator("#block-summary")).to_contain_text("達成状況")
     summary = table_records(page.locator("#summary table").first, "地域")
-    screenshot(page, "meeting-pack", start=page.locator("#summary"))
+    screenshot(page, "meeting-pack", start=page.locator("#cover"))
 
     # printed: every page A4 landscape, one at least per region, and nothing wider than the paper
     page.emulate_media(media="print")
