@@ -65,6 +65,13 @@ class MeetingForm(forms.ModelForm):
         error_messages = {
             "held_on": {"invalid": _("日付を YYYY-MM-DD（例 2022-07-15）の形で入力してください。")},
         }
+        # decisions to follow up are items of their own (reports/meetings/decisions.py): this stays a note
+        labels = {"decisions": _("決定事項（メモ）")}
+        help_texts = {
+            "decisions": _(
+                "担当・期限を付けて追跡する決定事項・宿題は、会議の画面の「決定事項を追加する」から登録します。"
+            )
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

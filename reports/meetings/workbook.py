@@ -75,7 +75,7 @@ def meeting_dataset(pack: Pack) -> tablib.Dataset:
         ("参加機関", "\n".join(meeting.participant_list)),
         ("議事次第", meeting.agenda),
         ("議事概要", meeting.minutes),
-        ("決定事項", meeting.decisions),
+        ("決定事項（メモ）", meeting.decisions),
         ("資料の基準日時", f"{timezone.localtime(pack.moment):%Y-%m-%d %H:%M}"),
         (
             "前回会議",
