@@ -12,8 +12,11 @@ from test_meetings import cut_meeting, kanto_indicator_with_2022_target
 
 from kpis.history import recorded
 from kpis.models import Actual, Period
+from plans.models import Plan
 from regions.demo import create_demo_users
-from regions.models import Block
+from regions.models import Block, Region
+from reports.case_studies import rules as case_studies
+from reports.case_studies.form_input import StepInput
 from reports.meetings import decisions
 from reports.meetings import rules as meetings
 from reports.meetings.packs import build_pack, meeting_view
@@ -133,3 +136,26 @@ def test_the_pack_opens_with_the_summary_and_the_changes_and_a_quiet_region_is_o
     assert all(region.name_ja in quiet for region in others) and moved.name_ja not in quiet
     assert html.count('class="page-break pack-region"') == 1
     assert "承認済みの半期報告はありません" not in html.split('id="summary"')[0]
+
+
+def test_a_case_study_published_between_the_meetings_is_new_and_what_came_after_is_not_counted(setting):
+    bureau, central = setting
+    kanto = Block.objects.get(code="kanto")
+    officer = User.objects.get(username="demo-pref-14")
+    cut_meeting(bureau, kanto, title="第1回")
+    case = case_studies.create(
+        officer,
+        plan=Plan.objects.get(number=2),
+        region=Region.objects.get(code="14"),
+        data=case_studies.CaseStudyInput(
+            title="神奈川県の支援事例", outcomes="出願につながった", steps=[StepInput("2022年6月", "相談")]
+        ),
+    )
+    case = case_studies.publish(bureau, case, version=case.version)
+    second = cut_meeting(bureau, kanto, title="第2回")
+    case_studies.unpublish(central, case, version=case.version, reason="後日の見直し")  # after the cut-off
+
+    changes = build_pack(LiaisonMeeting.objects.get(pk=second.pk)).changes
+    assert [(c.title, c.new, c.region.code) for c in changes.case_studies] == [
+        ("神奈川県の支援事例", True, "14")
+    ]

@@ -13,7 +13,6 @@ compare with, and the lists are empty.
 """
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -69,13 +68,6 @@ class Changes:
     def region_ids(self) -> set[int]:
         """The regions with something new (a figure, a moved status, a case study)."""
         return {c.region.pk for c in (*self.figures, *self.moves, *self.case_studies)}
-
-    def per_region(self) -> dict[int, Counter]:
-        counted: dict[int, Counter] = {}
-        for kind, rows in (("figures", self.figures), ("moves", self.moves), ("cases", self.case_studies)):
-            for row in rows:
-                counted.setdefault(row.region.pk, Counter())[kind] += 1
-        return counted
 
 
 def period_text(period: str, year: int) -> str:
