@@ -2,14 +2,15 @@
 meeting's cut-off moment (`LiaisonMeeting.as_of`).
 
 Every section is read from the history tables (reports/meetings/snapshots.py) and judged by the same rule
-and table builders as the dashboards, at the cut-off day (a period is complete only if it ended before
-that day: 〇△× for what was complete then, progress for the rest), so for the same moment the pack's
-figures are the block dashboard's, and a later correction changes the dashboards but not a pack
-already cut.
-Sections: the block's achievement per region (tables and charts), every region's latest approved
-half-year report with its text, the target and KPI revisions since the block's previous meeting, the
-submission status of the year's reporting periods, the block's published case studies, and the
-national comparison of blocks.
+and table builders as the dashboards. A pack cut inside its year reads the year as it stood that day
+(View.cut_off: 〇△× for what was complete then, progress with its pace for the rest); one cut after its
+year reads the whole year, so for the same moment the pack's figures are the block dashboard's, and a
+later correction changes the dashboards but not a pack already cut.
+Sections: the block's summary (achievement and progress counts, forecasts at risk), what changed since
+the block's previous meeting (reports/meetings/changes.py), the previous meeting's decision items and
+the open ones, the block's achievement per region (tables and charts), every region's latest approved
+half-year report with its text, the target and KPI revisions, the submission status of the year's
+reporting periods, the block's published case studies, and the national comparison of blocks.
 """
 
 import datetime
@@ -86,7 +87,7 @@ class Pack:
     national_rows: list[dict]
     block_chart: dict
     # what changed since the previous meeting, the decision items, the forecasts at the cut-off
-    changes: Changes = None
+    changes: Changes | None = None  # always set by build_pack
     previous_items: list[DecisionItem] = field(default_factory=list)
     open_items: list[DecisionItem] = field(default_factory=list)
     forecasts: ForecastCount = field(default_factory=ForecastCount)
