@@ -17,6 +17,7 @@ from reports.models import LiaisonMeeting
 from reports.progress.demo import open_demo_period
 
 from .support import expect, log_in, screenshot, skip_without_browser, table_records
+from .test_accessibility import violations_on
 
 pytestmark = [pytest.mark.e2e, skip_without_browser()]
 
@@ -136,3 +137,16 @@ def test_a_decision_for_kanagawa_is_answered_on_its_half_year_report(browsing):
     expect(officer.locator("section.decision-items")).to_have_count(0)
     bureau.reload()
     expect(bureau.locator("table.decision-items")).to_contain_text("県内の集計様式を統一した")
+
+    # the next meeting's pack: the item closed since the previous one, with its response, and no
+    # serious accessibility problem in its summary, changes and decisions
+    bureau.goto("/meetings/new/")
+    bureau.get_by_label("年度").fill("2022")
+    bureau.get_by_label("会議名").fill("関東地域連絡会議（第2回）")
+    bureau.get_by_label("開催日").fill("2022-12-15")
+    bureau.get_by_role("button", name="登録する").click()
+    bureau.get_by_role("link", name="会議資料（印刷用）を開く").click()
+    expect(bureau.locator("#block-summary")).to_contain_text("完了した決定事項 1件")
+    expect(bureau.locator("#changes")).to_contain_text("県内の集計様式を統一した")
+    expect(bureau.locator("#decisions")).to_contain_text("完了")
+    assert violations_on(bureau) == []
