@@ -172,7 +172,9 @@ def item_answer(request, pk: int):
             form.add_error(name, message)
         return _answer_form(request, form, item=scoped_item(request.user, pk), back=back, status=400)
     messages.success(request, "対応状況を保存しました。")
-    return redirect(back or "reports:meeting", *([] if back else [item.meeting_id]))
+    if back:
+        return redirect(back)
+    return redirect("reports:meeting", item.meeting_id)
 
 
 def _back(request) -> str:
