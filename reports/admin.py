@@ -11,6 +11,7 @@ from reports.models import (
     CaseStudyStep,
     CaseStudyTheme,
     CentralEntry,
+    DecisionItem,
     Forecast,
     LiaisonMeeting,
     ProgressReport,
@@ -171,3 +172,13 @@ class LiaisonMeetingAdmin(VersionedAdmin):
     search_fields = ["title", "minutes", "decisions", "agenda"]
     # the pack's moment is set by the portal's form (reports/meetings/rules.py cut_off), shown here only
     readonly_fields = ["version", "as_of", "created_at", "created_by", "updated_by"]
+
+
+@admin.register(DecisionItem)
+class DecisionItemAdmin(VersionedAdmin):
+    list_display = ["due_on", "content", "meeting", "owner", "region", "state", "version"]
+    list_filter = ["state", "owner", "meeting__block"]
+    list_select_related = ["meeting__block", "region"]
+    search_fields = ["content", "response"]
+    raw_id_fields = ["meeting", "kpi"]
+    readonly_fields = ["version", "closed_at", "created_at", "created_by", "updated_by"]

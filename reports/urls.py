@@ -4,6 +4,7 @@ from reports.case_studies import views as case_studies
 from reports.central import views as central
 from reports.converters import EntryPeriodConverter, HalfConverter
 from reports.dashboards.views import block, compare, home, indicator, national, programme, revisions
+from reports.meetings import item_views as meeting_items
 from reports.meetings import views as meetings
 from reports.plans_page import views as plans_page
 from reports.progress.views import board, periods
@@ -70,4 +71,8 @@ urlpatterns = [
     path("meetings/<int:pk>/edit/", meetings.edit, name="meeting_edit"),
     path("meetings/<int:pk>/pack/", meetings.pack, name="meeting_pack"),
     path("meetings/<int:pk>/pack.xlsx", meetings.pack_workbook_download, name="meeting_pack_xlsx"),
+    # a meeting's decision items (決定事項・宿題), answered by their owners
+    path("meetings/<int:pk>/items/new/", meeting_items.item_new, name="meeting_item_new"),
+    path("meetings/items/<int:pk>/edit/", meeting_items.item_edit, name="meeting_item_edit"),
+    path("meetings/items/<int:pk>/answer/", meeting_items.item_answer, name="meeting_item_answer"),
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from kpis.models import Indicator, Kpi, Revision
 from regions.demo import create_demo_users
 from regions.models import Block, Region
-from reports.models import CentralEntry, Forecast, LiaisonMeeting
+from reports.models import CentralEntry, DecisionItem, Forecast, LiaisonMeeting
 from reports.progress.demo import open_demo_period
 from reports.progress.workflow import report_of
 
@@ -91,13 +91,14 @@ def workflow_records() -> None:
     CentralEntry.objects.create(indicator=central, period="fy", fiscal_year=2022, value=1)
     Forecast.objects.create(indicator=central, fiscal_year=2022, value=1, source="テスト")
     Revision.objects.create(kpi=central.kpi, effective_fiscal_year=2022, reason="テスト")
-    LiaisonMeeting.objects.create(
+    meeting = LiaisonMeeting.objects.create(
         block=Block.objects.get(code="kanto"),
         fiscal_year=2022,
         title="会議",
         held_on=timezone.localdate(),
         as_of=timezone.now(),
     )
+    DecisionItem.objects.create(meeting=meeting, content="宿題", owner="bureau", due_on=timezone.localdate())
 
 
 @pytest.fixture

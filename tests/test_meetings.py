@@ -17,9 +17,10 @@ from kpis.models import Actual, Indicator, Kpi, Period
 from kpis.revisions import revise_target
 from regions.demo import create_demo_users
 from regions.models import Block, Region
+from reports.meetings import decisions
 from reports.meetings import rules as meetings
 from reports.meetings.packs import build_pack
-from reports.models import LiaisonMeeting, ReportingPeriod
+from reports.models import DecisionItem, LiaisonMeeting, ReportingPeriod
 from reports.progress import workflow
 from reports.progress.demo import open_demo_period
 from reports.progress.workflow import EntryInput
@@ -287,6 +288,8 @@ def test_workbook_has_a_sheet_per_section_with_numbers_as_numbers(client, users,
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert workbook.sheetnames == [
         "会議",
+        "前回からの変化",
+        "決定事項",
         "ブロック集計",
         "指標別実績",
         "半期報告",
@@ -321,6 +324,12 @@ def test_pack_page_queries_do_not_grow_with_reports_and_revisions(client, users,
     client.force_login(users["demo-bureau-kanto"])
     approved_report(users, "14", "demo-pref-14")
     one = pack_queries(client, cut_meeting(users["demo-bureau-kanto"], kanto))
+    # the request (4), meeting, plan, previous meeting, snapshot (regions, KPIs, indicators, targets,
+    # actuals), periods, reports, lines, revisions, case studies, plans, reported results (×2), the
+    # block's meetings, their decision items, the forecasts
+    assert one <= 30
+    second = cut_meeting(users["demo-bureau-kanto"], kanto, title="第2回")
+    two = pack_queries(client, second)
     approved_report(users, "11", "demo-pref-11")
     revise_target(
         users["demo-jpo"],
@@ -329,11 +338,15 @@ def test_pack_page_queries_do_not_grow_with_reports_and_revisions(client, users,
         new_value=Decimal(99),
         reason="見直し",
     )
-    more = pack_queries(client, cut_meeting(users["demo-bureau-kanto"], kanto, title="第2回"))
-    # the request (4), meeting, plan, previous meeting, snapshot (regions, KPIs, indicators, targets,
-    # actuals), periods, reports, lines, revisions, case studies, plans, reported results (×2)
-    assert one <= 27
-    assert more == one
+    decisions.create_item(
+        users["demo-bureau-kanto"],
+        DecisionItem(meeting=second, content="宿題", owner="bureau", due_on=datetime.date(2022, 12, 1)),
+    )
+    three = pack_queries(client, cut_meeting(users["demo-bureau-kanto"], kanto, title="第3回"))
+    # with a previous meeting, what changed since: its plan, its snapshot (5), and the actuals and case
+    # studies then and since (4)
+    assert two <= one + 10
+    assert three == two
 
 
 PAYLOAD = "<script>alert(1)</script>\"'><img src=x onerror=alert(1)>"

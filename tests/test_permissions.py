@@ -23,7 +23,7 @@ from regions import roles
 from regions.demo import create_demo_users
 from regions.models import Affiliation, Block, Region
 from reports.case_studies import rules as case_studies
-from reports.models import CaseStudy, LiaisonMeeting, ReportingPeriod
+from reports.models import CaseStudy, DecisionItem, LiaisonMeeting, ReportingPeriod
 from reports.progress.demo import open_demo_period
 from reports.progress.workflow import report_of
 
@@ -214,6 +214,28 @@ RULES = {
         | same(400, ["bureau", "central", "admin"]),
         kwargs={"pk": "meeting"},
     ),
+    # a meeting's decision items: added and edited by its managers, answered by the owner region (神奈川)
+    **{
+        name: Rule(
+            get=same(404, SIGNED_IN)
+            | same(403, ["officer", "officer_same_block"])
+            | same(200, ["bureau", "central", "admin"]),
+            post=same(404, SIGNED_IN)
+            | same(403, ["officer", "officer_same_block"])
+            | same(400, ["bureau", "central", "admin"]),
+            kwargs={"pk": pk},
+        )
+        for name, pk in (("reports:meeting_item_new", "meeting"), ("reports:meeting_item_edit", "item"))
+    },
+    "reports:meeting_item_answer": Rule(
+        get=same(404, SIGNED_IN)
+        | same(403, ["officer_same_block"])
+        | same(200, ["officer", "bureau", "central", "admin"]),
+        post=same(404, SIGNED_IN)
+        | same(403, ["officer_same_block"])
+        | same(400, ["officer", "bureau", "central", "admin"]),
+        kwargs={"pk": "item"},
+    ),
 }
 
 
@@ -269,9 +291,17 @@ def make_portal() -> dict:
         held_on=datetime.date(2022, 7, 15),
         as_of=timezone.now(),
     )
+    item = DecisionItem.objects.create(
+        meeting=meeting,
+        content="宿題",
+        owner="region",
+        region=Region.objects.get(code="14"),
+        due_on=period.deadline,
+    )
     return {
         "period": period,
         "meeting": meeting.pk,
+        "item": item.pk,
         "kanagawa": Indicator.objects.filter(kpi__plan__number=2, kpi__region__code="14").first(),
         "case_studies": {
             "published": CaseStudy.objects.get(plan__number=1, code="01-1").pk,
@@ -286,8 +316,8 @@ def url_for(name: str, portal) -> str:
         kwargs["indicator_id"] = portal["kanagawa"].pk
     if kwargs.get("period_id") == "demo":
         kwargs["period_id"] = portal["period"].pk
-    if kwargs.get("pk") == "meeting":
-        kwargs["pk"] = portal["meeting"]
+    if kwargs.get("pk") in ("meeting", "item"):
+        kwargs["pk"] = portal[kwargs["pk"]]
     if kwargs.get("pk") in ("published", "draft"):
         kwargs["pk"] = portal["case_studies"][kwargs["pk"]]
     return reverse(name, kwargs=kwargs)

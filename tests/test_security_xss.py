@@ -4,7 +4,8 @@ text it is on every page where it appears, and is plain text in the exports.
 The text is entered through the pages themselves, as each role would type it: the progress report's
 取組内容・成果・課題・次の取組 and its year-end forecast's reason (見込みの理由), the bureau's return comment, central staff's reopen reason, a revision's
 reason and new KPI text, a central KPI actual's note, and every field of a case study (title, subtitle,
-KPI text, outcomes, a step's date and text, a figure's heading) and its unpublish reason.
+KPI text, outcomes, a step's date and text, a figure's heading) and its unpublish reason, and a liaison
+meeting's decision item and its response (対応状況).
 """
 
 import csv
@@ -15,6 +16,7 @@ import re
 import openpyxl
 import pytest
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from kpis.models import Actual, Indicator, Kpi, Revision
 from regions.demo import create_demo_users
@@ -299,3 +301,56 @@ def test_exports_hold_the_payload_as_plain_text(client, written, what, url, show
     # text cells: nothing a spreadsheet runs or renders as markup
     assert all(cell.data_type == "s" for cell in holding)
     assert not any(cell.data_type == "f" for cell in workbook_cells)
+
+
+def test_a_decision_items_texts_are_escaped_on_every_page_and_plain_text_in_the_workbook(client):
+    """A liaison meeting's decision item: its text, typed by the bureau, and its response (対応状況),
+    typed by Kanagawa's officer on its report page, on the meeting page, the report page, the home page,
+    the review queue, the answer and edit pages, and the next meeting's pack and workbook."""
+    create_demo_users()
+    open_demo_period()
+    as_user(client, "demo-bureau-kanto")
+    meeting = {
+        "block": str(Region.objects.get(code="14").block_id),
+        "fiscal_year": "2022",
+        "title": "第1回",
+        "held_on": "2022-07-15",
+        "as_of_day": timezone.localdate().isoformat(),
+    }
+    posted_ok(client.post("/meetings/new/", meeting))
+    first = client.get("/meetings/").context["meetings"][0]
+    item = {
+        "content": PAYLOAD,
+        "owner": "region",
+        "region": str(Region.objects.get(code="14").pk),
+        "due_on": "2022-08-01",
+        "kpi": "",
+        "state": "not_started",
+        "response": "",
+    }
+    posted_ok(client.post(f"/meetings/{first.pk}/items/new/", item))
+    pk = first.items.get().pk
+    as_user(client, "demo-pref-14")
+    answer = {"version": "1", "state": "in_progress", "response": PAYLOAD, "next": REPORT}
+    posted_ok(client.post(f"/meetings/items/{pk}/answer/", answer))
+    as_user(client, "demo-bureau-kanto")
+    posted_ok(client.post("/meetings/new/", meeting | {"title": "第2回"}))
+    second = client.get("/meetings/").context["meetings"][0]
+    for username, url in (
+        ("demo-pref-14", REPORT),
+        ("demo-pref-14", "/"),
+        ("demo-pref-14", f"/meetings/items/{pk}/answer/"),
+        ("demo-bureau-kanto", f"/meetings/{first.pk}/"),
+        ("demo-bureau-kanto", f"/meetings/items/{pk}/edit/"),
+        ("demo-bureau-kanto", "/progress/"),
+        ("demo-jpo", "/"),
+        ("demo-bureau-kanto", f"/meetings/{second.pk}/pack/"),
+    ):
+        page = as_user(client, username).get(url).content.decode()
+        for piece in RAW_PIECES:
+            assert piece not in page, f"{url}: そのままの {piece!r} があります"
+        assert ESCAPED in page or html.escape(PAYLOAD, quote=False) in page, url
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/meetings/{second.pk}/pack.xlsx").content))
+    cells = [cell for row in workbook["決定事項"].iter_rows() for cell in row]
+    holding = [cell for cell in cells if cell.value == PAYLOAD]
+    assert len(holding) == 2 and all(cell.data_type == "s" for cell in holding)

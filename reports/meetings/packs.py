@@ -2,14 +2,15 @@
 meeting's cut-off moment (`LiaisonMeeting.as_of`).
 
 Every section is read from the history tables (reports/meetings/snapshots.py) and judged by the same rule
-and table builders as the dashboards, at the cut-off day (a period is complete only if it ended before
-that day: 〇△× for what was complete then, progress for the rest), so for the same moment the pack's
-figures are the block dashboard's, and a later correction changes the dashboards but not a pack
-already cut.
-Sections: the block's achievement per region (tables and charts), every region's latest approved
-half-year report with its text, the target and KPI revisions since the block's previous meeting, the
-submission status of the year's reporting periods, the block's published case studies, and the
-national comparison of blocks.
+and table builders as the dashboards. A pack cut inside its year reads the year as it stood that day
+(View.cut_off: 〇△× for what was complete then, progress with its pace for the rest); one cut after its
+year reads the whole year, so for the same moment the pack's figures are the block dashboard's, and a
+later correction changes the dashboards but not a pack already cut.
+Sections: the block's summary (achievement and progress counts, forecasts at risk), what changed since
+the block's previous meeting (reports/meetings/changes.py), the previous meeting's decision items and
+the open ones, the block's achievement per region (tables and charts), every region's latest approved
+half-year report with its text, the target and KPI revisions, the submission status of the year's
+reporting periods, the block's published case studies, and the national comparison of blocks.
 """
 
 import datetime
@@ -19,7 +20,8 @@ from django.utils import timezone
 
 from kpis.models import Indicator
 from kpis.revision_lists import block_revision_list
-from plans.fiscal import PERIOD_ORDER
+from kpis.rules.judgement import View
+from plans.fiscal import PERIOD_ORDER, fiscal_year_of
 from plans.models import Plan
 from regions.models import Block, Region
 from reports.dashboards.block_results import (
@@ -28,6 +30,12 @@ from reports.dashboards.block_results import (
     block_reported_result,
     group_results,
     total_tally,
+)
+from reports.dashboards.forecasts import (
+    ForecastCount,
+    count_forecasts,
+    forecast_statuses,
+    published_forecasts,
 )
 from reports.dashboards.pages import Period
 from reports.dashboards.rows import (
@@ -38,9 +46,10 @@ from reports.dashboards.rows import (
 from reports.dashboards.selectors import IndicatorResult, judge_indicators, national_summary
 from reports.dashboards.tallies import Tally
 from reports.display import charts
-from reports.meetings import snapshots
+from reports.meetings import decisions, snapshots
+from reports.meetings.changes import Changes, changes_between
 from reports.meetings.rules import plan_of_year, previous_meeting
-from reports.models import CaseStudy, LiaisonMeeting, ProgressReport, ReportEntry
+from reports.models import CaseStudy, DecisionItem, LiaisonMeeting, ProgressReport, ReportEntry
 from reports.progress.board import Row, board_rows, period_label, period_summaries
 
 
@@ -77,10 +86,27 @@ class Pack:
     case_studies: list[CaseStudy]
     national_rows: list[dict]
     block_chart: dict
+    # what changed since the previous meeting, the decision items, the forecasts at the cut-off
+    changes: Changes | None = None  # always set by build_pack
+    previous_items: list[DecisionItem] = field(default_factory=list)
+    open_items: list[DecisionItem] = field(default_factory=list)
+    forecasts: ForecastCount = field(default_factory=ForecastCount)
 
     @property
     def block(self) -> Block:
         return self.meeting.block
+
+    @property
+    def news_region_ids(self) -> set[int]:
+        """The regions with something to read: an approved report, or a change since the previous meeting.
+        The others are one line of a table, not a page."""
+        reported = {packed.region.pk for packed in self.reports if packed.report is not None}
+        return reported | self.changes.region_ids()
+
+    @property
+    def overdue_items(self) -> list[DecisionItem]:
+        day = timezone.localdate(self.moment)
+        return [item for item in self.open_items if item.due_on < day]
 
 
 class NoPlan(Exception):
@@ -101,13 +127,16 @@ def build_pack(meeting: LiaisonMeeting) -> Pack:
     snapshot = snapshots.regional_snapshot(plan, moment)
     # the whole plan is judged once, the meeting's year as it stood on the cut-off day: the block's
     # rows for its sections, all of them for the comparison
-    results = judge_indicators(snapshot.indicators, view=period.view, as_of=day, figures=snapshot.figures)
+    results = judge_indicators(
+        snapshot.indicators, view=meeting_view(meeting.fiscal_year, day), as_of=day, figures=snapshot.figures
+    )
     block_snapshot = snapshot.of_regions(region_ids)
     in_block = set(region_ids)
     block_results = [row for row in results if row.kpi.region_id in in_block]
     sections = group_results(regions, block_snapshot.kpis, block_results)
     total = total_tally(sections)
     previous = previous_meeting(meeting)
+    revisions = _revisions(plan, block, previous, moment)
     return Pack(
         meeting=meeting,
         plan=plan,
@@ -122,11 +151,61 @@ def build_pack(meeting: LiaisonMeeting) -> Pack:
         sections=sections,
         results=block_results,
         reports=latest_reports(plan, regions, moment, indicator_names(snapshot.indicators)),
-        revisions=_revisions(plan, block, previous, moment),
+        revisions=revisions,
         **_status(plan, period, regions, block_snapshot, moment),
         case_studies=case_studies(regions, moment),
         **_national(plan, period, results),
+        **_follow_up(meeting, plan, previous, block_snapshot, block_results, regions, revisions),
     )
+
+
+def meeting_view(fiscal_year: int, day: datetime.date) -> View:
+    """The meeting's year as the rule reads it on the cut-off day: as it stood that day when the day
+    falls in it (View.cut_off: 〇△× for what was complete, progress with its pace for the rest), the
+    whole year when the pack is cut after (or before) it."""
+    if fiscal_year_of(day) == fiscal_year:
+        return View.cut_off(day)
+    return View.fiscal_year(fiscal_year)
+
+
+def _follow_up(meeting, plan, previous, block_snapshot, block_results, regions, revisions) -> dict:
+    """What changed since the previous meeting, its decision items and the block's open ones, and the
+    forecasts at the cut-off, all as they stood at the cut-off moment."""
+    moment = meeting.as_of
+    meetings = list(
+        LiaisonMeeting.objects.select_related("block").filter(block_id=meeting.block_id, as_of__lte=moment)
+    )
+    items = decisions.items_at([m.pk for m in meetings], moment)
+    by_region = {region.pk: region for region in regions}
+    titles = {m.pk: m for m in meetings}
+    for item in items:
+        item.meeting = titles[item.meeting_id]
+        item.region = by_region.get(item.region_id)
+    before_rows = []
+    if previous is not None and plan_of_year(previous.fiscal_year) == plan:
+        before = snapshots.regional_snapshot(plan, previous.as_of).of_regions(by_region)
+        day = timezone.localdate(previous.as_of)
+        view = meeting_view(previous.fiscal_year, day)
+        before_rows = judge_indicators(before.indicators, view=view, as_of=day, figures=before.figures)
+    forecasts = published_forecasts(plan, meeting.fiscal_year, block=meeting.block, moment=moment)
+    statuses = forecast_statuses(block_snapshot.indicators, forecasts, figures=block_snapshot.figures)
+    return {
+        "changes": changes_between(
+            since=previous.as_of if previous else None,
+            until=moment,
+            indicators=block_snapshot.indicators,
+            regions=by_region,
+            before_rows=before_rows,
+            after_rows=block_results,
+            revisions=revisions,
+            items=items,
+        ),
+        "previous_items": sorted(
+            (i for i in items if previous and i.meeting_id == previous.pk), key=lambda i: (i.due_on, i.pk)
+        ),
+        "open_items": sorted((i for i in items if i.is_open), key=lambda i: (i.due_on, i.pk)),
+        "forecasts": count_forecasts(statuses.values()),
+    }
 
 
 def indicator_names(indicators) -> dict[int, Indicator]:

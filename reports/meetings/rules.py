@@ -1,5 +1,6 @@
 """Liaison meetings (地域連絡会議): which plan a meeting's year belongs to, the pack's cut-off
-moment, and the audited writes. Who may do what is decided in regions/access.py."""
+moment, the audited writes, and who may change and answer a meeting's decision items (built on
+regions/access.py, which decides who may read and manage a meeting)."""
 
 import datetime
 
@@ -9,8 +10,9 @@ from django.utils import timezone
 from kpis.history import recorded, take_version
 from kpis.models import Kpi
 from plans.models import Plan
+from regions.access import access_of, may_manage_meetings_of
 from reports.audit import Change, StaleChange, WorkflowError, change, changed_fields, shown_value
-from reports.models import LiaisonMeeting
+from reports.models import DecisionItem, LiaisonMeeting
 
 CREATED = "会議の登録"
 CHANGED = "会議の更新"
@@ -135,3 +137,26 @@ def _shown(value) -> str:
     if isinstance(value, datetime.date):
         return f"{value:%Y年%-m月%-d日}"
     return shown_value(value)
+
+
+# --- decision items (決定事項・宿題) -------------------------------------------------------------------
+
+
+def may_change_items_of(user, meeting: LiaisonMeeting) -> bool:
+    """Add and edit a meeting's items: those who manage the meeting (the block's bureau, central)."""
+    return may_manage_meetings_of(user, meeting.block)
+
+
+def may_answer_item(user, item: DecisionItem) -> bool:
+    """Answer an item (対応状況 and state): who may change it, or an officer of the region that owns it."""
+    if may_change_items_of(user, item.meeting):
+        return True
+    access = access_of(user)
+    return (
+        access.is_officer and item.owner == DecisionItem.Owner.REGION and item.region_id == access.region_id
+    )
+
+
+def is_overdue(item: DecisionItem, today: datetime.date) -> bool:
+    """Past its due date and not done: the home page and the review queue bring it back."""
+    return item.is_open and item.due_on < today

@@ -2,7 +2,7 @@
 
 - index: the meetings the user may read (central all; a bureau and the officers of its regions their block's);
 - new / edit: a meeting and its pack's cut-off date, by the block's bureau or central staff;
-- meeting: the meeting with its minutes and decisions;
+- meeting: the meeting with its minutes and its decision items (reports/meetings/item_views.py);
 - pack / pack_workbook: the pack as a print-ready page (A4 landscape) and as one XLSX workbook.
 
 Who may do what is in regions/access.py, the rules in reports/meetings/rules.py, the pack in reports/meetings/packs.py.
@@ -31,7 +31,7 @@ from regions.models import Block
 from reports.audit import WorkflowError
 from reports.dashboards.rows import region_section, revision_row
 from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
-from reports.meetings import rules
+from reports.meetings import decisions, rules
 from reports.meetings.packs import NoPlan, build_pack
 from reports.meetings.workbook import pack_workbook
 from reports.models import LiaisonMeeting
@@ -64,6 +64,13 @@ class MeetingForm(forms.ModelForm):
         }
         error_messages = {
             "held_on": {"invalid": _("日付を YYYY-MM-DD（例 2022-07-15）の形で入力してください。")},
+        }
+        # decisions to follow up are items of their own (reports/meetings/decisions.py): this stays a note
+        labels = {"decisions": _("決定事項（メモ）")}
+        help_texts = {
+            "decisions": _(
+                "担当・期限を付けて追跡する決定事項・宿題は、会議の画面の「決定事項を追加する」から登録します。"
+            )
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -188,11 +195,21 @@ def meeting(request, pk: int):
         }
         for record in meeting.history.select_related("history_user").order_by("history_date")
     ]
+    today = timezone.localdate()
+    items = [
+        {
+            "item": item,
+            "overdue": rules.is_overdue(item, today),
+            "may_answer": rules.may_answer_item(request.user, item),
+        }
+        for item in decisions.items_of(meeting)
+    ]
     return render(
         request,
         "reports/meeting.html",
         {
             "meeting": meeting,
+            "items": items,
             "plan": rules.plan_of_year(meeting.fiscal_year),
             "previous": rules.previous_meeting(meeting),
             "may_manage": may_manage_meetings_of(request.user, meeting.block),
@@ -213,13 +230,21 @@ def _pack_or_404(request, pk: int):
 @require_safe
 def pack(request, pk: int):
     built = _pack_or_404(request, pk)
+    reports = {packed.region.pk: packed for packed in built.reports}
+    news = built.news_region_ids
     return render(
         request,
         "reports/meeting_pack.html",
         {
             "pack": built,
             "meeting": built.meeting,
-            "sections": [region_section(built.plan, built.period, s) for s in built.sections],
+            # a page per region with something to read, its results and its report together
+            "sections": [
+                region_section(built.plan, built.period, s) | {"packed": reports.get(s.region.pk)}
+                for s in built.sections
+                if s.region.pk in news
+            ],
+            "quiet_regions": [s.region for s in built.sections if s.region.pk not in news],
             "summary_table": RegionSummaryTable(built.summary_rows),
             "revision_table": RevisionTable([revision_row(r) for r in built.revisions]),
             "national_table": BlockResultTable(built.national_rows),

@@ -17,6 +17,8 @@ from reports.meetings.packs import Pack
 
 SHEETS = (
     "会議",
+    "前回からの変化",
+    "決定事項",
     "ブロック集計",
     "指標別実績",
     "半期報告",
@@ -40,6 +42,8 @@ def pack_workbook(pack: Pack) -> bytes:
 def pack_datasets(pack: Pack) -> list[tablib.Dataset]:
     return [
         meeting_dataset(pack),
+        changes_dataset(pack),
+        items_dataset(pack),
         table_dataset(RegionSummaryTable(pack.summary_rows), "ブロック集計"),
         table_dataset(indicator_table(indicator_rows(pack.results), pack.period), "指標別実績"),
         reports_dataset(pack),
@@ -71,7 +75,7 @@ def meeting_dataset(pack: Pack) -> tablib.Dataset:
         ("参加機関", "\n".join(meeting.participant_list)),
         ("議事次第", meeting.agenda),
         ("議事概要", meeting.minutes),
-        ("決定事項", meeting.decisions),
+        ("決定事項（メモ）", meeting.decisions),
         ("資料の基準日時", f"{timezone.localtime(pack.moment):%Y-%m-%d %H:%M}"),
         (
             "前回会議",
@@ -157,3 +161,72 @@ def case_studies_dataset(pack: Pack) -> tablib.Dataset:
         for case in pack.case_studies
     ]
     return tablib.Dataset(*rows, headers=headers, title="成果事例")
+
+
+def changes_dataset(pack: Pack) -> tablib.Dataset:
+    """前回からの変化: one row per change, its kind first (empty without a previous meeting)."""
+    changes = pack.changes
+    headers = ["種類", "地域", "KPI・指標・事例", "期間", "変化前", "変化後", "日時"]
+    rows = []
+    for figure in changes.figures:
+        rows.append(
+            (
+                "新しい実績",
+                figure.region.name_ja,
+                figure.indicator.name,
+                figure.period,
+                figure.previous,
+                figure.value,
+                _at(figure.at),
+            )
+        )
+    for move in changes.moves:
+        rows.append(("状況の変化", move.region.name_ja, move.indicator.name, "", move.before, move.after, ""))
+    for revision in changes.revisions:
+        row = revision_row(revision)
+        what = f"{row['kpi']} {row['subject']}"
+        rows.append(
+            (
+                "目標・KPIの改定",
+                row["region"],
+                what,
+                row["effective"],
+                row["old"],
+                row["new"],
+                row["revised_at"],
+            )
+        )
+    for case in changes.case_studies:
+        kind = "成果事例（新規公開）" if case.new else "成果事例（更新）"
+        rows.append((kind, case.region.name_ja, case.title, "", "", "", _at(case.at)))
+    for item in changes.closed:
+        rows.append(
+            ("決定事項の完了", item.owner_label(), item.content, "", "", item.response, _at(item.closed_at))
+        )
+    return tablib.Dataset(*rows, headers=headers, title="前回からの変化")
+
+
+def items_dataset(pack: Pack) -> tablib.Dataset:
+    """決定事項: the previous meeting's items and every item still open, as they stood at the cut-off."""
+    headers = ["会議", "決定事項・宿題", "担当", "期限", "状態", "対応状況", "完了日時"]
+    seen, rows = set(), []
+    for item in [*pack.previous_items, *pack.open_items]:
+        if item.pk in seen:
+            continue
+        seen.add(item.pk)
+        rows.append(
+            (
+                item.meeting.title,
+                item.content,
+                item.owner_label(),
+                item.due_on,
+                item.get_state_display(),
+                item.response,
+                _at(item.closed_at) if item.closed_at else "",
+            )
+        )
+    return tablib.Dataset(*rows, headers=headers, title="決定事項")
+
+
+def _at(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"

@@ -3,7 +3,7 @@
 from reports.models.case_studies import CaseStudy, CaseStudyFigure, CaseStudyStep, CaseStudyTheme
 from reports.models.central import CentralEntry
 from reports.models.forecasts import Forecast
-from reports.models.meetings import LiaisonMeeting
+from reports.models.meetings import DecisionItem, LiaisonMeeting
 from reports.models.progress import Half, ProgressReport, ReportEntry, ReportingPeriod
 from reports.models.versions import DataVersion
 
@@ -14,6 +14,7 @@ __all__ = [
     "CaseStudyTheme",
     "CentralEntry",
     "DataVersion",
+    "DecisionItem",
     "Forecast",
     "Half",
     "LiaisonMeeting",

@@ -1,5 +1,7 @@
 """The Kanto bureau prepares its liaison meeting in a real browser: it registers the FY2022 meeting,
-opens the pack, prints it (A4 landscape, whole pages) and downloads the workbook."""
+opens the pack, prints it (A4 landscape, whole pages, a bounded number of them) and downloads the
+workbook; then it records a decision for Kanagawa, which Kanagawa's officer answers on its half-year
+report."""
 
 import io
 import re
@@ -12,8 +14,10 @@ from django.utils import timezone
 from regions.demo import create_demo_users
 from regions.models import Block, Region
 from reports.models import LiaisonMeeting
+from reports.progress.demo import open_demo_period
 
 from .support import expect, log_in, screenshot, skip_without_browser, table_records
+from .test_accessibility import violations_on
 
 pytestmark = [pytest.mark.e2e, skip_without_browser()]
 
@@ -21,6 +25,8 @@ pytestmark = [pytest.mark.e2e, skip_without_browser()]
 A4_LANDSCAPE = (841.89, 595.28)
 # The printable width of A4 landscape with the portal's 10 mm margins, in CSS pixels (96 per inch).
 PRINTABLE_WIDTH_PX = round((297 - 2 * 10) / 25.4 * 96)
+# The demo pack printed 44 pages when every region had pages of its own, empty or not.
+MAX_DEMO_PACK_PAGES = 6
 
 
 def pdf_page_sizes(pdf: bytes) -> list[tuple[float, float]]:
@@ -64,9 +70,12 @@ def test_the_kanto_bureau_registers_its_meeting_prints_the_pack_and_downloads_th
     for index in range(charts.count()):
         expect(charts.nth(index).locator(".main-svg").first).to_be_attached()
     kanto_regions = Region.objects.filter(block__code="kanto").count()
-    assert page.locator("section.pack-region").count() == kanto_regions
+    # the demo data has no approved report and no previous meeting: every region is one line of a table
+    assert page.locator("section.pack-region").count() == 0
+    expect(page.locator("table.pack-quiet tbody tr")).to_have_count(kanto_regions)
+    expect(page.locator("#block-summary")).to_contain_text("達成状況")
     summary = table_records(page.locator("#summary table").first, "地域")
-    screenshot(page, "meeting-pack", start=page.locator("#summary"))
+    screenshot(page, "meeting-pack", start=page.locator("#cover"))
 
     # printed: every page A4 landscape, one at least per region, and nothing wider than the paper
     page.emulate_media(media="print")
@@ -78,7 +87,9 @@ def test_the_kanto_bureau_registers_its_meeting_prints_the_pack_and_downloads_th
     assert page.locator(".site-header").is_hidden() and page.locator("[data-print]").is_hidden()
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
     sizes = pdf_page_sizes(pdf)
-    assert len(sizes) > kanto_regions
+    # the Kanto FY2022 demo pack: cover and summary, the regions' table, the national comparison
+    print(f"関東 2022年度 会議資料: {len(sizes)} ページ（A4横）")
+    assert 2 <= len(sizes) <= MAX_DEMO_PACK_PAGES, len(sizes)
     assert all(abs(w - A4_LANDSCAPE[0]) < 1 and abs(h - A4_LANDSCAPE[1]) < 1 for w, h in sizes)
     page.emulate_media(media="screen")
 
@@ -92,3 +103,50 @@ def test_the_kanto_bureau_registers_its_meeting_prints_the_pack_and_downloads_th
     assert downloaded.keys() == summary.keys()
     for region, shown in summary.items():
         assert str(downloaded[region]["項目数（目標あり）"]) == shown["項目数（目標あり）"]
+
+
+def test_a_decision_for_kanagawa_is_answered_on_its_half_year_report(browsing):
+    create_demo_users()
+    open_demo_period()  # the 2nd plan's FY2022 上期
+    bureau = browsing.new_page()
+    log_in(bureau, "demo-bureau-kanto")
+    bureau.goto("/meetings/new/")
+    bureau.get_by_label("年度").fill("2022")
+    bureau.get_by_label("会議名").fill("関東地域連絡会議")
+    bureau.get_by_label("開催日").fill("2022-07-15")
+    bureau.get_by_role("button", name="登録する").click()
+    bureau.get_by_role("link", name="決定事項を追加する").click()
+    bureau.get_by_label("決定事項・宿題").fill("セミナー参加者の集計方法を統一する")
+    bureau.get_by_role("combobox", name=re.compile(r"^担当（")).select_option(label="地域（都道府県）")
+    bureau.get_by_label("担当の地域").select_option(label="神奈川県")
+    bureau.get_by_label("期限").fill("2022-10-31")
+    bureau.get_by_role("button", name="登録する").click()
+    expect(bureau.get_by_text("決定事項を登録しました。")).to_be_visible()
+    expect(bureau.locator("table.decision-items")).to_contain_text("神奈川県")
+
+    officer = browsing.new_page()
+    log_in(officer, "demo-pref-14")
+    officer.goto("/progress/14/2022/h1/")
+    items = officer.locator("section.decision-items")
+    expect(items).to_contain_text("セミナー参加者の集計方法を統一する")
+    items.get_by_label("状態").select_option(label="完了")
+    items.get_by_label("対応状況").fill("県内の集計様式を統一した")
+    items.get_by_role("button", name="対応状況を保存").click()
+    expect(officer.get_by_text("対応状況を保存しました。")).to_be_visible()
+    expect(officer).to_have_url(re.compile(r"/progress/14/2022/h1/$"))
+    expect(officer.locator("section.decision-items")).to_have_count(0)
+    bureau.reload()
+    expect(bureau.locator("table.decision-items")).to_contain_text("県内の集計様式を統一した")
+
+    # the next meeting's pack: the item closed since the previous one, with its response, and no
+    # serious accessibility problem in its summary, changes and decisions
+    bureau.goto("/meetings/new/")
+    bureau.get_by_label("年度").fill("2022")
+    bureau.get_by_label("会議名").fill("関東地域連絡会議（第2回）")
+    bureau.get_by_label("開催日").fill("2022-12-15")
+    bureau.get_by_role("button", name="登録する").click()
+    bureau.get_by_role("link", name="会議資料（印刷用）を開く").click()
+    expect(bureau.locator("#block-summary")).to_contain_text("完了した決定事項 1件")
+    expect(bureau.locator("#changes")).to_contain_text("県内の集計様式を統一した")
+    expect(bureau.locator("#decisions")).to_contain_text("完了")
+    assert violations_on(bureau) == []
