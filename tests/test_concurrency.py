@@ -105,7 +105,7 @@ def at_once(*requests) -> list:
 
 
 def report_form(report, action: str, value: str, activities: str) -> dict:
-    data = {"action": action, "version": str(report.version)}
+    data = {"action": action, "version": str(report.version), "confirmed": "1"}
     for entry in report.entries.order_by("indicator__kpi__order", "indicator__order"):
         data[f"value-{entry.indicator_id}"] = value
         data[f"activities-{entry.indicator_id}"] = activities

@@ -16,6 +16,7 @@ from regions.models import Region
 from reports.models import ProgressReport
 from reports.progress import workflow
 from reports.progress.demo import open_demo_period
+from submitting import completed_form
 
 pytestmark = pytest.mark.django_db
 
@@ -51,12 +52,12 @@ def indicator_ids(report) -> list[int]:
 
 
 def form(report, values: dict[int, str], action: str, **texts) -> dict:
-    data = {"action": action, "version": str(report.version)}
+    data = {"action": action, "version": str(report.version), "confirmed": "1"}
     for indicator_id, value in values.items():
         data[f"value-{indicator_id}"] = value
         for name in workflow.TEXT_FIELDS:
             data[f"{name}-{indicator_id}"] = texts.get(name, "")
-    return data
+    return completed_form(report, data) if action == "submit" else data
 
 
 def message_texts(response) -> list[str]:

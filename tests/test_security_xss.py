@@ -47,7 +47,7 @@ def kanagawa_report() -> ProgressReport:
 
 
 def report_form(report: ProgressReport, action: str) -> dict:
-    data = {"action": action, "version": str(report.version)}
+    data = {"action": action, "version": str(report.version), "confirmed": "1"}
     for entry in report.entries.all():
         data[f"value-{entry.indicator_id}"] = "3"
         data[f"forecast-{entry.indicator_id}"] = "5"

@@ -35,6 +35,14 @@ from reports.audit import MAX_TEXT_LENGTH, BackToDraft, StaleChange, WorkflowErr
 from reports.dashboards.caching import bump_submissions_version
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 from reports.posted import foreign_ids_message, posted_ids, read_figure, read_text
+from reports.progress.checks import (
+    CHECK_FIELDS,
+    NOT_SUBMITTABLE,
+    line_warnings,
+    read_line_checks,
+    submission_errors,
+    warning_codes,
+)
 from reports.progress.forecasts import FORECAST_FIELDS, publish_forecasts, read_entry_forecast
 from reports.progress.history import TEXT_FIELDS, changes_since, entry_changes, state_history
 from reports.progress.periods import (
@@ -54,6 +62,7 @@ __all__ = [
     "WorkflowError",
     "approve",
     "changes_since",
+    "check_submission",
     "EDIT",
     "REVIEW",
     "VIEW",
@@ -79,7 +88,7 @@ __all__ = [
 ]
 
 State = ProgressReport.State
-FIELD_PREFIXES = ("value", *FORECAST_FIELDS, *TEXT_FIELDS)
+FIELD_PREFIXES = ("value", *CHECK_FIELDS, *FORECAST_FIELDS, *TEXT_FIELDS)
 # Actuals written by approval carry this source, so a later approval may replace or remove them.
 APPROVED_SOURCE = "半期進捗報告（承認）"
 MAY_NOT_REOPEN = "承認済みの報告を再開できるのは中央（特許庁・INPIT）の担当者です。"
@@ -144,10 +153,15 @@ class EntryInput:
     # 上期 only: the value expected for the whole year and its one-line reason
     forecast: Decimal | None = None
     forecast_reason: str = ""
+    # 実績なし with its reason; a flagged value's explanation (reports/progress/checks.py)
+    no_result: bool = False
+    no_result_reason: str = ""
+    check_cause: str = ""
+    check_note: str = ""
 
 
 # What a line of the form writes (EntryInput's fields, stored under the same names on ReportEntry).
-ENTRY_FIELDS = ("value", *TEXT_FIELDS, *FORECAST_FIELDS)
+ENTRY_FIELDS = ("value", *CHECK_FIELDS, *TEXT_FIELDS, *FORECAST_FIELDS)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -199,7 +213,10 @@ def read_inputs(report: ProgressReport, posted: Mapping[str, str]) -> dict[int, 
             name: read_text(posted, f"{name}-{indicator_id}", MAX_TEXT_LENGTH, errors) for name in TEXT_FIELDS
         }
         forecast, reason = read_entry_forecast(posted, report.period, entry, value, errors)
-        inputs[indicator_id] = EntryInput(value=value, **texts, forecast=forecast, forecast_reason=reason)
+        checks = read_line_checks(posted, indicator_id, value, errors)
+        inputs[indicator_id] = EntryInput(
+            value=value, **texts, forecast=forecast, forecast_reason=reason, **checks
+        )
     if errors:
         raise WorkflowError("入力内容に誤りがあります。保存していません。", field_errors=errors)
     return inputs
@@ -217,14 +234,28 @@ def save_draft(
     return report
 
 
+def check_submission(
+    user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput]
+) -> list[ReportEntry]:
+    """What `submit` checks, without writing: the lines as they would be submitted (each with its
+    `warnings`), for the confirmation page; WorkflowError (StaleReport at another version) if refused."""
+    _check_may_edit(user, report)
+    if report.version != (version or FIRST_VERSION):
+        raise StaleReport(changes_since(report, version))
+    _check_editable(report)
+    entries = _lines_as_typed(report, inputs)
+    _check_complete(entries)
+    return entries
+
+
 @transaction.atomic
 def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput] | None = None):
-    """Save what the form holds and submit the whole report at once."""
+    """Save what the form holds and submit the whole report at once: only a complete report, every
+    flagged value explained (reports/progress/checks.py); refused, nothing is written."""
     _check_may_edit(user, report)
     _take_version(report, version)
     _check_editable(report)
-    if inputs:
-        _write_entries(user, report, inputs)
+    _check_complete(_write_entries(user, report, inputs or {}))
     now = timezone.now()
     report.state = State.SUBMITTED
     report.submitted_at = now
@@ -347,20 +378,41 @@ def _check_reviewable(report: ProgressReport) -> None:
         raise WorkflowError(f"この報告は「{report.get_state_display()}」のため、承認・差戻しできません。")
 
 
-def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) -> None:
-    on_behalf = access.enters_on_behalf(user, report.region)
-    for entry in report.entries.all():
+def _check_complete(entries: list[ReportEntry]) -> None:
+    errors = submission_errors(entries)
+    if errors:
+        raise WorkflowError(NOT_SUBMITTABLE, field_errors=errors)
+
+
+def _lines_as_typed(report: ProgressReport, inputs: dict[int, EntryInput]) -> list[ReportEntry]:
+    """The report's lines (unsaved) with what the form holds, each with its value's warnings."""
+    entries = list(
+        report.entries.select_related("indicator__kpi__plan").prefetch_related(
+            "indicator__targets", "indicator__actuals"
+        )
+    )
+    for entry in entries:
         new = inputs.get(entry.indicator_id)
-        changed = [
-            name for name in ENTRY_FIELDS if new is not None and getattr(entry, name) != getattr(new, name)
-        ]
-        if not changed:
-            continue
-        for name in changed:
+        for name in ENTRY_FIELDS if new is not None else ():
             setattr(entry, name, getattr(new, name))
-        entry.updated_by = user
-        entry.on_behalf = on_behalf
+        entry.warnings = warning_codes(line_warnings(entry, report.period))
+    return entries
+
+
+def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) -> list[ReportEntry]:
+    """Store what changed of each line (its warnings among it); the lines as they now are."""
+    on_behalf = access.enters_on_behalf(user, report.region)
+    stored = {entry.pk: entry for entry in report.entries.all()}
+    entries = _lines_as_typed(report, inputs)
+    for entry in entries:
+        before = stored[entry.pk]
+        if all(getattr(before, name) == getattr(entry, name) for name in (*ENTRY_FIELDS, "warnings")):
+            continue
+        if any(getattr(before, name) != getattr(entry, name) for name in ENTRY_FIELDS):
+            entry.updated_by = user
+            entry.on_behalf = on_behalf
         recorded(user, entry, "代理入力" if on_behalf else "入力").save()
+    return entries
 
 
 def _publish_entries(user, report: ProgressReport) -> None:
