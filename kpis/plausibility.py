@@ -34,7 +34,9 @@ def warnings_of(indicator: Indicator, year: int, period: str, value: Decimal | N
     if value is None or period not in (*HALVES, *YEARS):
         return ()
     earlier = earlier_values(indicator, year, period)
-    return warnings_for(value, earlier, expected_in(indicator, year, period), limits(), indicator.unit, indicator.measure)
+    return warnings_for(
+        value, earlier, expected_in(indicator, year, period), limits(), indicator.unit, indicator.measure
+    )
 
 
 def earlier_values(indicator: Indicator, year: int, period: str) -> list[Decimal]:
@@ -42,7 +44,9 @@ def earlier_values(indicator: Indicator, year: int, period: str) -> list[Decimal
     first, from the prefetched actuals."""
     kind = HALVES if period in HALVES else YEARS
     here = (year, PERIOD_ORDER[period])
-    earlier = [a for a in indicator.actuals.all() if a.period in kind and (a.year, PERIOD_ORDER[a.period]) < here]
+    earlier = [
+        a for a in indicator.actuals.all() if a.period in kind and (a.year, PERIOD_ORDER[a.period]) < here
+    ]
     return [a.value for a in sorted(earlier, key=lambda a: (a.year, PERIOD_ORDER[a.period]))]
 
 

@@ -10,7 +10,9 @@ def complete(report, inputs: dict | None = None) -> dict:
     """`inputs` with every other line of the report as 実績なし."""
     filled = dict(inputs or {})
     for indicator_id in report.entries.values_list("indicator_id", flat=True):
-        filled.setdefault(indicator_id, EntryInput(value=None, no_result=True, no_result_reason=NO_RESULT_REASON))
+        filled.setdefault(
+            indicator_id, EntryInput(value=None, no_result=True, no_result_reason=NO_RESULT_REASON)
+        )
     return filled
 
 

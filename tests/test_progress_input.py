@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from submitting import completed_form
 
 from kpis.models import Actual, Indicator
 from regions.demo import create_demo_users
@@ -12,7 +13,6 @@ from regions.models import Region
 from reports.models import ProgressReport, ReportEntry
 from reports.progress import workflow
 from reports.progress.demo import open_demo_period
-from submitting import completed_form
 
 pytestmark = pytest.mark.django_db
 

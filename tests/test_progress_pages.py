@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.db import transaction
 from django.utils import timezone
+from submitting import completed_form
 
 from kpis.models import Actual
 from regions.demo import create_demo_users
@@ -16,7 +17,6 @@ from regions.models import Region
 from reports.models import ProgressReport
 from reports.progress import workflow
 from reports.progress.demo import open_demo_period
-from submitting import completed_form
 
 pytestmark = pytest.mark.django_db
 

@@ -23,10 +23,12 @@ from plans.models import Plan
 from regions import access
 from regions.models import Region
 from reports.audit import CONFLICT
+from reports.display.exports import export_response, requested_format
 from reports.display.labels import fiscal_period_label
 from reports.models import ProgressReport, ReportingPeriod
 from reports.posted import posted_version
 from reports.progress import workflow
+from reports.progress.export import report_lines_table
 from reports.progress.overview import (
     bureau_overview,
     central_overview,
@@ -46,7 +48,11 @@ SUCCESS = {
 }
 # The three forms of the report page: the report itself, the review and the reopening.
 REPORT_FORM, REVIEW_FORM, REOPEN_FORM = "report", "review", "reopen"
-ACTIONS = {REPORT_FORM: ("save", "submit", "back"), REVIEW_FORM: ("approve", "return"), REOPEN_FORM: ("reopen",)}
+ACTIONS = {
+    REPORT_FORM: ("save", "submit", "back"),
+    REVIEW_FORM: ("approve", "return"),
+    REOPEN_FORM: ("reopen",),
+}
 CHOOSE_ACTION = {
     REPORT_FORM: "操作（下書き保存・提出）を選んでください。",
     REVIEW_FORM: "操作（承認・差戻し）を選んでください。",
@@ -115,6 +121,11 @@ def existing_report(user, region_code: str, fiscal_year: int, half: str, program
 def report(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
     region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
     current = ProgressReport.objects.filter(period=period, region=region).first()
+    file_format = requested_format(request)
+    if request.method != "POST" and file_format and current is not None:
+        entries = current.entries.select_related("indicator__kpi")
+        filename = f"report_{region.code}_{period.fiscal_year}_{period.half}"
+        return export_response(report_lines_table(entries), file_format=file_format, filename=filename)
     if request.method != "POST":
         # built in memory: the report (and a line for an indicator added since) is stored on the first save
         return render_report(request, region, period, current)
@@ -194,9 +205,7 @@ def confirm_submission(request, region, period, current):
     everything typed. Nothing is written here."""
     try:
         inputs = workflow.read_inputs(current, request.POST)
-        workflow.check_submission(
-            request.user, current, version=posted_version(request.POST), inputs=inputs
-        )
+        workflow.check_submission(request.user, current, version=posted_version(request.POST), inputs=inputs)
     except workflow.WorkflowError as refusal:
         return render_report(request, region, period, current, refusal=refusal, posted=request.POST)
     lines = report_lines(region, period, current, keep=request.POST)
