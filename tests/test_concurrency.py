@@ -137,7 +137,7 @@ def test_two_saves_of_the_same_version_one_wins_the_other_gets_409_with_what_it_
 def test_two_submissions_one_wins_the_other_gets_409(report, monkeypatch):
     hold_the_first_version_taken(monkeypatch)
     officer, bureau = signed_in("demo-pref-14"), signed_in("demo-bureau-kanto")
-    form = report_form(report, "submit", "4", "")
+    form = report_form(report, "submit", "2", "")
 
     responses = at_once(lambda: officer.post(KANAGAWA, form), lambda: bureau.post(KANAGAWA, form))
 
@@ -149,7 +149,12 @@ def test_two_submissions_one_wins_the_other_gets_409(report, monkeypatch):
 
 
 def test_two_approvals_one_wins_the_other_gets_409_and_the_figures_are_published_once(report, monkeypatch):
-    values = {entry.indicator_id: workflow.EntryInput(value=Decimal(6)) for entry in report.entries.all()}
+    # 6 a half is flagged for both lines (年5回, 年1回): explained
+    explained = {"check_cause": "timing", "check_note": "下期の開催を前倒しした。"}
+    values = {
+        entry.indicator_id: workflow.EntryInput(value=Decimal(6), **explained)
+        for entry in report.entries.all()
+    }
     officer = User.objects.get(username="demo-pref-14")
     workflow.submit(officer, report, version=report.version, inputs=complete(report, values))
     hold_the_first_version_taken(monkeypatch)

@@ -142,7 +142,7 @@ def test_a_kobe_officer_reports_the_bureau_approves_and_the_programme_page_shows
     assert f'action="{KOBE_REPORT}"' in html
 
     values = {"連携会議（仮称）の開催回数": "2", "伴走支援の支援対象者数": "5", "事業報告会等の開催回数": "0"}
-    posted = {"action": "submit", "version": str(report.version)}
+    posted = {"action": "submit", "confirmed": "1", "version": str(report.version)}
     for name, value in values.items():
         posted[f"value-{lines[name]}"] = value
         posted[f"activities-{lines[name]}"] = "連携会議で支援対象者を決定した。"

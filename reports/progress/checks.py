@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from kpis.plausibility import warnings_of
 from kpis.rules.plausibility import CAUSES, Warning, labels_of
+from reports.audit import WorkflowError
 from reports.models import ReportEntry, ReportingPeriod
 from reports.models.forecasts import MAX_REASON_LENGTH
 from reports.posted import read_line
@@ -92,3 +93,26 @@ def flagged_lines(entries: Iterable[ReportEntry]) -> list[FlaggedLine]:
         for entry in entries
         if entry.warnings
     ]
+
+
+def check_complete(entries: list[ReportEntry]) -> None:
+    """Refuse the submission of these lines (WorkflowError, per field) unless complete and explained."""
+    errors = submission_errors(entries)
+    if errors:
+        raise WorkflowError(NOT_SUBMITTABLE, field_errors=errors)
+
+
+def lines_as_typed(report, inputs: Mapping, fields: Iterable[str]) -> list[ReportEntry]:
+    """The report's lines (unsaved) with what the form holds (`fields` of each input), each with
+    its value's warnings: four queries whatever the number of lines."""
+    entries = list(
+        report.entries.select_related("indicator__kpi__plan").prefetch_related(
+            "indicator__targets", "indicator__actuals"
+        )
+    )
+    for entry in entries:
+        new = inputs.get(entry.indicator_id)
+        for name in fields if new is not None else ():
+            setattr(entry, name, getattr(new, name))
+        entry.warnings = warning_codes(line_warnings(entry, report.period))
+    return entries

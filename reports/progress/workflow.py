@@ -10,9 +10,13 @@ then check the report's state and the input (WorkflowError with a Japanese messa
 before the state: of two people submitting or approving the same report at once, the second is told
 what the first did, not only that the report is no longer a draft. On any error nothing is written.
 
-Approval is what publishes figures: it writes the entries' values as the region's half-year
-actuals, which the dashboards count, and a 上期 report's year-end forecasts (年度末見込み) as the
-year's published forecasts, shown beside the figures and never counted (reports/progress/forecasts.py).
+Only a complete report is submitted, every flagged value explained (reports/progress/checks.py);
+`check_submission` runs the same checks without writing, for the confirmation page.
+
+Approval is what publishes figures (reports/progress/publishing.py): it writes the entries' values
+as the region's half-year actuals, which the dashboards count, and a 上期 report's year-end
+forecasts (年度末見込み) as the year's published forecasts, shown beside the figures and never
+counted (reports/progress/forecasts.py).
 Periods are opened and closed in reports/progress/periods.py, the report's history is read back in
 reports/progress/history.py; both are part of this workflow's public face and importable from here.
 """
@@ -27,7 +31,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kpis.history import recorded, take_version
-from kpis.models import Actual, Indicator, Kpi
+from kpis.models import Indicator, Kpi
 from plans.models import Plan
 from regions import access
 from regions.models import Region
@@ -35,15 +39,8 @@ from reports.audit import MAX_TEXT_LENGTH, BackToDraft, StaleChange, WorkflowErr
 from reports.dashboards.caching import bump_submissions_version
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 from reports.posted import foreign_ids_message, posted_ids, read_figure, read_text
-from reports.progress.checks import (
-    CHECK_FIELDS,
-    NOT_SUBMITTABLE,
-    line_warnings,
-    read_line_checks,
-    submission_errors,
-    warning_codes,
-)
-from reports.progress.forecasts import FORECAST_FIELDS, publish_forecasts, read_entry_forecast
+from reports.progress.checks import CHECK_FIELDS, check_complete, lines_as_typed, read_line_checks
+from reports.progress.forecasts import FORECAST_FIELDS, read_entry_forecast
 from reports.progress.history import TEXT_FIELDS, changes_since, entry_changes, state_history
 from reports.progress.periods import (
     StalePeriod,
@@ -52,6 +49,7 @@ from reports.progress.periods import (
     open_period,
     set_period_locked,
 )
+from reports.progress.publishing import publish_entries
 
 __all__ = [
     "APPROVED_SOURCE",
@@ -243,8 +241,8 @@ def check_submission(
     if report.version != (version or FIRST_VERSION):
         raise StaleReport(changes_since(report, version))
     _check_editable(report)
-    entries = _lines_as_typed(report, inputs)
-    _check_complete(entries)
+    entries = lines_as_typed(report, inputs, ENTRY_FIELDS)
+    check_complete(entries)
     return entries
 
 
@@ -255,7 +253,7 @@ def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, Entr
     _check_may_edit(user, report)
     _take_version(report, version)
     _check_editable(report)
-    _check_complete(_write_entries(user, report, inputs or {}))
+    check_complete(_write_entries(user, report, inputs or {}))
     now = timezone.now()
     report.state = State.SUBMITTED
     report.submitted_at = now
@@ -299,7 +297,7 @@ def approve(user, report: ProgressReport, *, version: int) -> ProgressReport:
         raise PermissionDenied("自分が入力・提出した報告は承認できません。別の確認者が承認してください。")
     _take_version(report, version)
     _check_reviewable(report)
-    _publish_entries(user, report)
+    publish_entries(user, report, APPROVED_SOURCE)
     report.state = State.APPROVED
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
@@ -378,32 +376,11 @@ def _check_reviewable(report: ProgressReport) -> None:
         raise WorkflowError(f"この報告は「{report.get_state_display()}」のため、承認・差戻しできません。")
 
 
-def _check_complete(entries: list[ReportEntry]) -> None:
-    errors = submission_errors(entries)
-    if errors:
-        raise WorkflowError(NOT_SUBMITTABLE, field_errors=errors)
-
-
-def _lines_as_typed(report: ProgressReport, inputs: dict[int, EntryInput]) -> list[ReportEntry]:
-    """The report's lines (unsaved) with what the form holds, each with its value's warnings."""
-    entries = list(
-        report.entries.select_related("indicator__kpi__plan").prefetch_related(
-            "indicator__targets", "indicator__actuals"
-        )
-    )
-    for entry in entries:
-        new = inputs.get(entry.indicator_id)
-        for name in ENTRY_FIELDS if new is not None else ():
-            setattr(entry, name, getattr(new, name))
-        entry.warnings = warning_codes(line_warnings(entry, report.period))
-    return entries
-
-
 def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) -> list[ReportEntry]:
     """Store what changed of each line (its warnings among it); the lines as they now are."""
     on_behalf = access.enters_on_behalf(user, report.region)
     stored = {entry.pk: entry for entry in report.entries.all()}
-    entries = _lines_as_typed(report, inputs)
+    entries = lines_as_typed(report, inputs, ENTRY_FIELDS)
     for entry in entries:
         before = stored[entry.pk]
         if all(getattr(before, name) == getattr(entry, name) for name in (*ENTRY_FIELDS, "warnings")):
@@ -413,30 +390,3 @@ def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) 
             entry.on_behalf = on_behalf
         recorded(user, entry, "代理入力" if on_behalf else "入力").save()
     return entries
-
-
-def _publish_entries(user, report: ProgressReport) -> None:
-    period = report.period
-    entries = list(report.entries.select_related("indicator"))
-    # the half's published actuals of every line, in one query
-    published = {
-        actual.indicator_id: actual
-        for actual in Actual.objects.filter(
-            indicator__in=[entry.indicator_id for entry in entries],
-            period=period.half,
-            year=period.fiscal_year,
-        )
-    }
-    for entry in entries:
-        existing = published.get(entry.indicator_id)
-        if entry.value is None:
-            if existing is not None and existing.source == APPROVED_SOURCE:
-                recorded(user, existing, f"承認（{report}）: 値の取消し").delete()
-            continue
-        if existing is not None and existing.value == entry.value:
-            continue
-        actual = existing or Actual(indicator=entry.indicator, period=period.half, year=period.fiscal_year)
-        actual.value = entry.value
-        actual.source = APPROVED_SOURCE
-        recorded(user, actual, f"承認（{report}）").save()
-    publish_forecasts(user, report, entries)
