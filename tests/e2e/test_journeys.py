@@ -354,7 +354,9 @@ def test_central_staff_confirm_a_central_actual_and_the_dashboard_shows_its_rate
     row = page.get_by_role("row").filter(has=page.locator(f"#value-{share.pk}"))
     expect(row).to_contain_text("40%")
     page.locator(f"#value-{share.pk}").fill("30")
-    page.get_by_role("button", name="確定（ダッシュボードに反映）").click()
+    page.get_by_role("button", name="確定（確認へ）").click()
+    expect(page.get_by_role("table", name="確定する値と目標")).to_contain_text("40%")
+    page.get_by_role("button", name="この内容で確定する").click()
     expect(page.locator(".messages")).to_contain_text("実績1件を確定し、ダッシュボードに反映しました。")
     assert CentralEntry.objects.get(indicator=share, fiscal_year=2022, period="fy").state == "confirmed"
 
