@@ -70,7 +70,7 @@ class Line:
     def fields(self) -> list[Field]:
         """Every field of the line in the order of the page."""
         forecast = [self.forecast, self.forecast_reason] if self.forecast is not None else []
-        return [self.value, *(self.checks or {}).values(), *forecast, *self.texts]
+        return [self.value, *forecast, *(self.checks or {}).values(), *self.texts]
 
     @property
     def no_result(self) -> bool:
