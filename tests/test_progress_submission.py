@@ -3,6 +3,7 @@
 提出 shows a confirmation page and writes nothing; only the confirming POST submits, at the version
 the form was opened at. A refused submission keeps everything typed."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -291,3 +292,33 @@ def test_the_confirmation_runs_a_fixed_number_of_queries(client, period, code, d
     with django_assert_max_num_queries(30):
         response = officer.post(f"/progress/{code}/2022/h1/", data)
     assert response.status_code == 200 and "提出内容の確認" in response.content.decode()
+
+
+# --- entry help -----------------------------------------------------------------------------------
+
+
+def test_a_cumulative_goal_says_the_half_s_own_figure_is_typed(client, period):
+    """埼玉 11-1: 40件（2020〜2022年度累計）. The field says what 今期の実績 is, and is described by it."""
+    html = login(client, "demo-pref-11").get(SAITAMA).content.decode()
+    cumulative = re.findall(r'name="value-(\d+)"', html)[0]  # the page stores nothing: read the id
+    help_text = "「今期の実績」には、この半期の実績（この半期に増えた分）を入力してください"
+    assert help_text in html
+    assert f'aria-describedby="id_value-{cumulative}-help"' in html
+    kanagawa = login(client, "demo-pref-14").get(KANAGAWA).content.decode()
+    assert help_text not in kanagawa  # a yearly target: nothing to say
+
+
+def test_the_officer_form_says_full_width_digits_and_commas_are_accepted(client, period):
+    html = login(client, "demo-pref-14").get(KANAGAWA).content.decode()
+    assert "数値は半角・全角どちらでも入力できます（桁区切りのカンマ可）。" in html
+
+
+def test_the_success_message_is_a_styled_status(client, period):
+    officer = login(client, "demo-pref-14")
+    report = report_of("14")
+    response = officer.post(KANAGAWA, kanagawa_form(report, "2", "1") | {"action": "save"}, follow=True)
+    html = response.content.decode()
+    assert (
+        '<ul class="messages" role="status"><li class="message success">下書きを保存しました。</li></ul>'
+        in html
+    )

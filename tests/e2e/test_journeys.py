@@ -41,6 +41,7 @@ from .support import (
     table_records,
     table_with_heading,
 )
+from .test_accessibility import violations_on
 
 pytestmark = [pytest.mark.e2e, skip_without_browser()]
 
@@ -209,6 +210,7 @@ def test_an_officer_writes_and_submits_the_report_with_the_keyboard_alone(browsi
     press_and_wait(page, "Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("提出内容の確認")
     assert ProgressReport.objects.get(region__code="14", period=period).state == State.DRAFT
+    assert violations_on(page) == []
     tab_to(page, page.get_by_role("button", name="この内容で提出する"))
     press_and_wait(page, "Enter")
     expect(page.locator(".messages")).to_contain_text("報告を提出しました。")
@@ -264,6 +266,7 @@ def test_the_bureau_returns_the_report_the_officer_resubmits_and_the_bureau_appr
     expect(check).to_contain_text("今期の目安（約1回）の5倍を超えています。")
     expect(page.locator(f"#id_check_note-{meetings.pk}-error")).to_contain_text("説明を1行で入力してください")
     expect(meetings_field).to_have_value("3")  # nothing typed is lost
+    assert violations_on(page) == []
     page.get_by_label("確認が必要な値の要因").select_option(label="誤りではない（確認済み）")
     page.get_by_label("確認が必要な値の説明（1行）").fill("議事録で上期3回の開催を確認した。")
     page.get_by_role("button", name="提出（確認へ）").click()
@@ -280,6 +283,7 @@ def test_the_bureau_returns_the_report_the_officer_resubmits_and_the_bureau_appr
     expect(flagged).to_contain_text("誤りではない（確認済み）")
     expect(flagged).to_contain_text("議事録で上期3回の開催を確認した。")
     screenshot(reviewer, "progress-flagged-review", start=flagged)
+    assert violations_on(reviewer) == []
     expect(reviewer.locator(".entry-values").nth(1)).to_contain_text("3回")
     reviewer.get_by_role("button", name="承認").click()
     expect(reviewer.locator(".messages")).to_contain_text("報告を承認しました。")
@@ -381,6 +385,7 @@ def test_central_staff_confirm_a_central_actual_and_the_dashboard_shows_its_rate
     page.locator(f"#value-{share.pk}").fill("30")
     page.get_by_role("button", name="確定（確認へ）").click()
     expect(page.get_by_role("table", name="確定する値と目標")).to_contain_text("40%")
+    assert violations_on(page) == []
     page.get_by_role("button", name="この内容で確定する").click()
     expect(page.locator(".messages")).to_contain_text("実績1件を確定し、ダッシュボードに反映しました。")
     assert CentralEntry.objects.get(indicator=share, fiscal_year=2022, period="fy").state == "confirmed"
