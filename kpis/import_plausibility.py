@@ -10,8 +10,12 @@ NOTE = "確認が必要な値（取り込みはできます）"
 
 
 def flagged_rows(rows) -> list[LineError]:
-    """`rows`: the file's good rows (kpis.figure_import.FigureRow). Two queries for the whole file:
-    the indicators' targets and published actuals, read once."""
+    """`rows`: the file's good rows (kpis.figure_import.FigureRow); only a new or changed value is
+    checked (an unchanged one was accepted before). Two queries for the whole file, none when
+    nothing is new: the indicators' targets and published actuals, read once."""
+    rows = [row for row in rows if row.existing is None or "value" in row.changed]
+    if not rows:
+        return []
     indicators = list({row.indicator.pk: row.indicator for row in rows}.values())
     prefetch_related_objects(indicators, "targets", "actuals")
     flagged = []
