@@ -322,3 +322,45 @@ def test_the_success_message_is_a_styled_status(client, period):
         '<ul class="messages" role="status"><li class="message success">下書きを保存しました。</li></ul>'
         in html
     )
+
+
+def test_flagged_lines_of_a_block_for_a_meeting_s_pack(period):
+    """`flagged_in`: what a liaison meeting's pack can list, in one query."""
+    report = report_of("14")
+    first, second = line_ids(report)
+    inputs = {
+        first: workflow.EntryInput(value=Decimal(2)),
+        second: workflow.EntryInput(
+            value=Decimal(6), check_cause="external", check_note="国の事業と合同開催。"
+        ),
+    }
+    workflow.submit(User.objects.get(username="demo-pref-14"), report, version=report.version, inputs=inputs)
+    kanto = Region.objects.filter(block__code="kanto").values_list("pk", flat=True)
+    (line,) = checks.flagged_in([period.pk], kanto)
+    assert (line.entry.indicator_id, line.cause, line.note) == (second, "外部要因", "国の事業と合同開催。")
+    assert line.checks == ["今期の目安と比べて大きい値"]
+    assert line.entry.report.region.name_ja == "神奈川県"
+
+
+def test_the_reviewer_s_page_runs_as_many_queries_for_six_lines_as_for_two(
+    client, period, django_assert_max_num_queries
+):
+    officer = User.objects.get(username="demo-pref-11")
+    saitama = report_of("11")
+    inputs = {pk: workflow.EntryInput(value=Decimal(1)) for pk in line_ids(saitama)}
+    workflow.submit(officer, saitama, version=saitama.version, inputs=inputs)
+    kanagawa = report_of("14")
+    first, second = line_ids(kanagawa)
+    inputs = {
+        first: workflow.EntryInput(value=Decimal(2)),
+        second: workflow.EntryInput(value=Decimal(6), check_cause="timing", check_note="前倒し。"),
+    }
+    workflow.submit(
+        User.objects.get(username="demo-pref-14"), kanagawa, version=kanagawa.version, inputs=inputs
+    )
+    bureau = login(client, "demo-bureau-kanto")
+    with django_assert_max_num_queries(40) as two:
+        bureau.get(KANAGAWA)
+    with django_assert_max_num_queries(len(two.captured_queries)):
+        page = bureau.get(SAITAMA)
+    assert page.status_code == 200

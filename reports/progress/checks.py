@@ -6,7 +6,8 @@
 
 `read_line_checks` reads those fields of a line (saving a draft checks their form only);
 `submission_errors` is the check `workflow.submit` and the confirmation page share; `flagged_lines`
-is what the review page, the exports and the meeting pack read of a report's flagged lines.
+(of lines at hand) and `flagged_in` (of a block's reports for some periods, one query) are what the
+review page, the exports and a meeting's pack read of flagged lines and their explanations.
 Plain functions over entries whose indicators carry their figures (kpis.figures.with_figures).
 """
 
@@ -70,6 +71,24 @@ def submission_errors(entries: Iterable[ReportEntry]) -> dict[str, str]:
         if entry.warnings and not entry.check_note:
             errors[f"check_note-{pk}"] = NEEDS_NOTE
     return errors
+
+
+def flagged_in(period_ids: Iterable[int], region_ids: Iterable[int]) -> list["FlaggedLine"]:
+    """Every flagged line of the regions' reports for these periods, with its explanation, in the
+    order of the regions and the lines (what a liaison meeting's pack lists): one query."""
+    entries = (
+        ReportEntry.objects.filter(report__period__in=list(period_ids), report__region__in=list(region_ids))
+        .exclude(warnings="")
+        .select_related("report__region", "report__period", "indicator__kpi")
+        .order_by(
+            "report__period__fiscal_year",
+            "report__period__half",
+            "report__region__order",
+            "indicator__kpi__order",
+            "indicator__order",
+        )
+    )
+    return flagged_lines(entries)
 
 
 @dataclass(frozen=True)
