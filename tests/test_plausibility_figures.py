@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 
 from kpis.figures import with_figures
 from kpis.importing import import_file
@@ -94,3 +96,15 @@ def test_the_status_board_counts_flagged_lines_per_region(client):
     assert counts["神奈川県"] == 2 and counts["埼玉県"] == 0
     csv_text = client.get("/progress/status/", {"_export": "csv"}).content.decode("utf-8-sig")
     assert "確認が必要な値（件）" in csv_text.splitlines()[0]
+
+
+def test_the_admin_preview_lists_the_flagged_row_and_still_offers_to_import(admin_client):
+    row = "2,14-1,14,1,h1,2022,,1052,,県の集計\n"
+    upload = SimpleUploadedFile("actuals.csv", (HEADER + row).encode(), content_type="text/csv")
+    preview = admin_client.post(
+        reverse("admin:kpis_actual_import"), {"import_file": upload, "format": "0", "resource": "0"}
+    )
+    page = preview.content.decode()
+    assert "2行目 value: 確認が必要な値（取り込みはできます）" in page
+    assert preview.context["confirm_form"] is not None  # not refused
+    assert not Actual.objects.filter(indicator=indicator("14", "14-1"), year=2022).exists()
