@@ -364,3 +364,13 @@ def test_the_reviewer_s_page_runs_as_many_queries_for_six_lines_as_for_two(
     with django_assert_max_num_queries(len(two.captured_queries)):
         page = bureau.get(SAITAMA)
     assert page.status_code == 200
+
+
+def test_the_admin_refuses_a_value_and_no_result_together_with_a_japanese_message(period):
+    from django.core.exceptions import ValidationError
+
+    entry = report_of("14").entries.first()
+    entry.value, entry.no_result = Decimal(1), True
+    with pytest.raises(ValidationError) as refused:
+        entry.full_clean()
+    assert refused.value.message_dict["value"] == [checks.VALUE_AND_NO_RESULT]

@@ -184,6 +184,11 @@ class ReportEntry(models.Model):
     def __str__(self):
         return f"{self.report} / {self.indicator.name}"
 
+    def clean(self):
+        super().clean()
+        if self.no_result and self.value is not None:
+            raise ValidationError({"value": _("「実績なし」を選んだ場合は、今期の実績を空欄にしてください。")})
+
     @property
     def warnings_shown(self) -> list[str]:
         """What the value was flagged for when last saved, in words."""
