@@ -64,8 +64,8 @@ def import_figures(
         check = FigureFile(resource, dataset)
         result = check.result
         rows = check.rows()
-        if check.model is Actual:
-            # listed in the preview and by the command, never refused
+        if dry_run and check.model is Actual:
+            # listed in the preview (a dry run), never refused; the write itself reads nothing more
             result.plausibility = flagged_rows(rows)
         if dry_run or result.has_validation_errors():
             return result
