@@ -187,7 +187,9 @@ class ReportEntry(models.Model):
     def clean(self):
         super().clean()
         if self.no_result and self.value is not None:
-            raise ValidationError({"value": _("「実績なし」を選んだ場合は、今期の実績を空欄にしてください。")})
+            raise ValidationError(
+                {"value": _("「実績なし」を選んだ場合は、今期の実績を空欄にしてください。")}
+            )
 
     @property
     def warnings_shown(self) -> list[str]:
