@@ -273,6 +273,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Plausibility warnings on a half's value (kpis/rules/plausibility.py): more than this many times
+# the largest earlier half, or the half's pace, needs an explanation (the value is not refused).
+PLAUSIBILITY_HISTORY_FACTOR = 3
+PLAUSIBILITY_PACE_FACTOR = 5
+
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 # Imports larger than this are refused before parsing.

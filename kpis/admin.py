@@ -99,6 +99,8 @@ class FileImportExportAdmin(ImportExportModelAdmin):
         result = (getattr(response, "context_data", None) or {}).get("result")
         if result is not None:
             self.report_errors(request, result)
+            for warning in getattr(result, "plausibility", ())[:MAX_ERROR_MESSAGES]:
+                messages.warning(request, str(warning))
         return response
 
     def process_result(self, result, request):

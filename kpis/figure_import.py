@@ -35,7 +35,8 @@ from kpis.import_keys import (
     same_text,
     save_or_explain,
 )
-from kpis.models import Indicator
+from kpis.import_plausibility import flagged_rows
+from kpis.models import Actual, Indicator
 from kpis.signals import copy_measure, figures_written
 from kpis.values import value_problem
 
@@ -63,6 +64,9 @@ def import_figures(
         check = FigureFile(resource, dataset)
         result = check.result
         rows = check.rows()
+        if dry_run and check.model is Actual:
+            # listed in the preview (a dry run), never refused; the write itself reads nothing more
+            result.plausibility = flagged_rows(rows)
         if dry_run or result.has_validation_errors():
             return result
         writer = FigureWriter(resource._meta.model, user=user, reason=change_reason_for(file_name))

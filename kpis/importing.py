@@ -40,6 +40,8 @@ class ImportOutcome:
     errors: tuple[LineError, ...] = ()
     dry_run: bool = False
     result: Result | None = field(default=None, repr=False, compare=False)
+    # rows of an actuals file the plausibility rule flags: imported all the same
+    warnings: tuple[LineError, ...] = ()
 
     @property
     def succeeded(self) -> bool:
@@ -96,6 +98,7 @@ def outcome_of(result: Result, *, dry_run: bool) -> ImportOutcome:
         errors=tuple(line_errors(result)),
         dry_run=dry_run,
         result=result,
+        warnings=tuple(getattr(result, "plausibility", ())),
     )
 
 

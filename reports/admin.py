@@ -44,6 +44,11 @@ class ReportEntryInline(admin.StackedInline):
     fields = [
         "indicator",
         "value",
+        "no_result",
+        "no_result_reason",
+        "warnings",
+        "check_cause",
+        "check_note",
         "forecast",
         "forecast_reason",
         "activities",
@@ -52,7 +57,8 @@ class ReportEntryInline(admin.StackedInline):
         "updated_by",
         "on_behalf",
     ]
-    readonly_fields = ["indicator", "updated_by", "on_behalf"]
+    # warnings: what the plausibility rule flagged when the line was last saved through the workflow
+    readonly_fields = ["indicator", "warnings", "updated_by", "on_behalf"]
     extra = 0
     can_delete = False
 

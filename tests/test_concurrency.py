@@ -20,6 +20,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test import Client
+from submitting import complete
 
 from benchmarks.imports import actual_rows, create_import_plan, csv_file
 from kpis import figure_import
@@ -105,7 +106,7 @@ def at_once(*requests) -> list:
 
 
 def report_form(report, action: str, value: str, activities: str) -> dict:
-    data = {"action": action, "version": str(report.version)}
+    data = {"action": action, "version": str(report.version), "confirmed": "1"}
     for entry in report.entries.order_by("indicator__kpi__order", "indicator__order"):
         data[f"value-{entry.indicator_id}"] = value
         data[f"activities-{entry.indicator_id}"] = activities
@@ -136,7 +137,7 @@ def test_two_saves_of_the_same_version_one_wins_the_other_gets_409_with_what_it_
 def test_two_submissions_one_wins_the_other_gets_409(report, monkeypatch):
     hold_the_first_version_taken(monkeypatch)
     officer, bureau = signed_in("demo-pref-14"), signed_in("demo-bureau-kanto")
-    form = report_form(report, "submit", "4", "")
+    form = report_form(report, "submit", "2", "")
 
     responses = at_once(lambda: officer.post(KANAGAWA, form), lambda: bureau.post(KANAGAWA, form))
 
@@ -148,9 +149,14 @@ def test_two_submissions_one_wins_the_other_gets_409(report, monkeypatch):
 
 
 def test_two_approvals_one_wins_the_other_gets_409_and_the_figures_are_published_once(report, monkeypatch):
-    values = {entry.indicator_id: workflow.EntryInput(value=Decimal(6)) for entry in report.entries.all()}
+    # 6 a half is flagged for both lines (年5回, 年1回): explained
+    explained = {"check_cause": "timing", "check_note": "下期の開催を前倒しした。"}
+    values = {
+        entry.indicator_id: workflow.EntryInput(value=Decimal(6), **explained)
+        for entry in report.entries.all()
+    }
     officer = User.objects.get(username="demo-pref-14")
-    workflow.submit(officer, report, version=report.version, inputs=values)
+    workflow.submit(officer, report, version=report.version, inputs=complete(report, values))
     hold_the_first_version_taken(monkeypatch)
     bureau, central = signed_in("demo-bureau-kanto"), signed_in("demo-jpo")
     form = {"action": "approve", "version": str(report.version)}

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from submitting import complete
 
 from kpis.rules.inputs import (
     COUNT,
@@ -56,7 +57,12 @@ def kanagawa_first_half(viewer):
         entry.indicator_id: workflow.EntryInput(value=values[entry.indicator.name])
         for entry in report.entries.select_related("indicator")
     }
-    workflow.submit(User.objects.get(username="demo-pref-14"), report, version=report.version, inputs=inputs)
+    workflow.submit(
+        User.objects.get(username="demo-pref-14"),
+        report,
+        version=report.version,
+        inputs=complete(report, inputs),
+    )
     report.refresh_from_db()
     workflow.approve(User.objects.get(username="demo-bureau-kanto"), report, version=report.version)
     return viewer

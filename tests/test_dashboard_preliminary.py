@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from submitting import complete
 
 from kpis.models import Indicator
 from regions.demo import create_demo_users
@@ -24,7 +25,12 @@ def submitted(db):
     seminars = Indicator.objects.get(kpi__plan__number=2, kpi__code="14-1")
     report = report_of(open_demo_period(), Region.objects.get(code="14"))
     officer = User.objects.get(username="demo-pref-14")
-    return submit(officer, report, version=report.version, inputs={seminars.pk: EntryInput(value=Decimal(3))})
+    return submit(
+        officer,
+        report,
+        version=report.version,
+        inputs=complete(report, {seminars.pk: EntryInput(value=Decimal(3))}),
+    )
 
 
 def kanagawa_rows(client, username: str, url: str) -> list[list[str]]:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
+from submitting import complete
 
 from kpis.figures import judgement_of
 from kpis.models import Actual, Indicator, Kpi
@@ -56,7 +57,7 @@ def approved_kanagawa(seminars: str, meetings: str) -> None:
             Decimal(0), forecast=Decimal(meetings), forecast_reason="2月"
         ),
     }
-    workflow.submit(officer, report, version=report.version, inputs=inputs)
+    workflow.submit(officer, report, version=report.version, inputs=complete(report, inputs))
     report.refresh_from_db()
     workflow.approve(bureau, report, version=report.version)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from submitting import complete
 
 from plans.models import Plan
 from regions.demo import create_demo_users
@@ -32,7 +33,9 @@ def page_of(client, username: str):
 
 def submitted(region_code: str, period):
     report = workflow.report_of(period, Region.objects.get(code=region_code))
-    workflow.submit(User.objects.get(username="demo-jpo"), report, version=report.version)
+    workflow.submit(
+        User.objects.get(username="demo-jpo"), report, version=report.version, inputs=complete(report)
+    )
     return report
 
 

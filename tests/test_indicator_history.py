@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from submitting import complete
 
 from kpis.models import Actual, Indicator, Kpi, Revision, Target
 from kpis.revisions import revise_kpi_text, revise_target
@@ -246,7 +247,9 @@ def test_an_approved_report_shows_as_added_actuals_in_the_change_history(client,
         users["demo-pref-14"],
         report,
         version=report.version,
-        inputs={indicator.pk: workflow.EntryInput(value=Decimal("3"), activities="セミナーを3回開催")},
+        inputs=complete(
+            report, {indicator.pk: workflow.EntryInput(value=Decimal("3"), activities="セミナーを3回開催")}
+        ),
     )
     report.refresh_from_db()
     workflow.approve(users["demo-bureau-kanto"], report, version=report.version)

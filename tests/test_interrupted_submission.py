@@ -17,6 +17,7 @@ from django.contrib.auth.models import User
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_save
 from django.test import Client
+from submitting import complete
 
 from kpis.models import Actual
 from regions.demo import create_demo_users
@@ -104,7 +105,9 @@ def submitted(report, users):
         users["demo-pref-14"],
         report,
         version=report.version,
-        inputs=typed(report, {first: "12", second: "2"}, activities="6月10日、9月5日に開催した。"),
+        inputs=complete(
+            report, typed(report, {first: "12", second: "2"}, activities="6月10日、9月5日に開催した。")
+        ),
     )
     committed()
     return fresh(report)
@@ -201,7 +204,9 @@ def test_a_submission_interrupted_half_way_changes_nothing(
             users["demo-pref-14"],
             report,
             version=report.version,
-            inputs=typed(report, {first: "12", second: "2"}, activities="途中で失敗する提出"),
+            inputs=complete(
+                report, typed(report, {first: "12", second: "2"}, activities="途中で失敗する提出")
+            ),
         )
 
     # the failure came half-way: rows and their history records had been written
@@ -210,7 +215,9 @@ def test_a_submission_interrupted_half_way_changes_nothing(
     assert fresh(report).state == State.DRAFT
     assert callbacks == [] and versions() == versions_before
     # and the officer can submit again, from the version they had open
-    workflow.submit(users["demo-pref-14"], fresh(report), version=before["report"][1])
+    workflow.submit(
+        users["demo-pref-14"], fresh(report), version=before["report"][1], inputs=complete(fresh(report))
+    )
     assert fresh(report).state == State.SUBMITTED
 
 
@@ -282,6 +289,7 @@ def test_a_submission_request_that_fails_half_way_answers_500_and_changes_nothin
     history_before = ReportEntry.history.count()
     form = {
         "action": "submit",
+        "confirmed": "1",
         "version": str(report.version),
         f"value-{first}": "12",
         f"value-{second}": "2",

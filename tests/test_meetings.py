@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from submitting import complete
 
 from kpis.history import recorded
 from kpis.models import Actual, Indicator, Kpi, Period
@@ -242,10 +243,16 @@ def test_pack_holds_the_latest_approved_report_text_and_the_submission_status(cl
     first = report.entries.order_by("pk").first()
     officer, bureau = users["demo-pref-14"], users["demo-bureau-kanto"]
     inputs = {
-        e.indicator_id: EntryInput(value=Decimal(3), activities="<b>セミナー</b>を6月に開催した。")
+        # 3 meetings against 年1回 is flagged: explained
+        e.indicator_id: EntryInput(
+            value=Decimal(3),
+            activities="<b>セミナー</b>を6月に開催した。",
+            check_cause="confirmed",
+            check_note="臨時会議を開いた。",
+        )
         for e in report.entries.all()
     }
-    workflow.submit(officer, report, version=report.version, inputs=inputs)
+    workflow.submit(officer, report, version=report.version, inputs=complete(report, inputs))
     report.refresh_from_db()
     workflow.approve(bureau, report, version=report.version)
     meeting = cut_meeting(bureau, kanto)
@@ -309,7 +316,9 @@ def approved_report(users, region_code: str, officer: str):
     period = open_demo_period() if not ReportingPeriod.objects.exists() else ReportingPeriod.objects.get()
     report = workflow.report_of(period, Region.objects.get(code=region_code))
     inputs = {e.indicator_id: EntryInput(value=Decimal(1), outcomes="成果") for e in report.entries.all()}
-    workflow.submit(User.objects.get(username=officer), report, version=report.version, inputs=inputs)
+    workflow.submit(
+        User.objects.get(username=officer), report, version=report.version, inputs=complete(report, inputs)
+    )
     report.refresh_from_db()
     return workflow.approve(users["demo-bureau-kanto"], report, version=report.version)
 

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from submitting import complete
 
 from kpis.models import Actual
 from plans.models import Plan
@@ -52,7 +53,8 @@ def posted(**overrides):
 
 def test_central_staff_see_every_period_with_its_reports_per_state(client, users, period):
     officer = users["demo-pref-14"]
-    workflow.submit(officer, workflow.report_of(period, Region.objects.get(code="14")), version=1)
+    kanagawa = workflow.report_of(period, Region.objects.get(code="14"))
+    workflow.submit(officer, kanagawa, version=1, inputs=complete(kanagawa))
     workflow.report_of(period, Region.objects.get(code="11"))
     locked = workflow.open_period(
         users["demo-jpo"],
@@ -178,7 +180,7 @@ def test_a_closed_period_refuses_submissions(client, users, period):
     login(client, users, "demo-jpo").post(reverse("reports:period_lock", args=[period.pk]), {"locked": "1"})
     report = workflow.report_of(ReportingPeriod.objects.get(pk=period.pk), Region.objects.get(code="14"))
     with pytest.raises(workflow.WorkflowError, match="受付を終了"):
-        workflow.submit(users["demo-pref-14"], report, version=report.version)
+        workflow.submit(users["demo-pref-14"], report, version=report.version, inputs=complete(report))
     assert ProgressReport.objects.get(pk=report.pk).state == "draft"
 
 
@@ -189,7 +191,9 @@ def test_a_closed_period_refuses_submissions(client, users, period):
 def submitted_kanagawa(users, period) -> ProgressReport:
     report = workflow.report_of(period, Region.objects.get(code="14"))
     values = {entry.indicator_id: workflow.EntryInput(value=Decimal(2)) for entry in report.entries.all()}
-    return workflow.submit(users["demo-pref-14"], report, version=report.version, inputs=values)
+    return workflow.submit(
+        users["demo-pref-14"], report, version=report.version, inputs=complete(report, values)
+    )
 
 
 def test_the_closing_message_says_what_closing_means(client, users, period):
@@ -226,7 +230,7 @@ def test_a_report_returned_after_closing_cannot_be_corrected_until_the_period_re
     report.refresh_from_db()
 
     workflow.set_period_locked(users["demo-jpo"], period, False)
-    workflow.submit(users["demo-pref-14"], report, version=report.version)
+    workflow.submit(users["demo-pref-14"], report, version=report.version, inputs=complete(report))
     assert ProgressReport.objects.get(pk=report.pk).state == "submitted"
 
 

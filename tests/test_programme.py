@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from submitting import complete
 
 from kpis.models import Actual, Indicator
 from plans.models import Plan
@@ -141,7 +142,7 @@ def test_a_kobe_officer_reports_the_bureau_approves_and_the_programme_page_shows
     assert f'action="{KOBE_REPORT}"' in html
 
     values = {"連携会議（仮称）の開催回数": "2", "伴走支援の支援対象者数": "5", "事業報告会等の開催回数": "0"}
-    posted = {"action": "submit", "version": str(report.version)}
+    posted = {"action": "submit", "confirmed": "1", "version": str(report.version)}
     for name, value in values.items():
         posted[f"value-{lines[name]}"] = value
         posted[f"activities-{lines[name]}"] = "連携会議で支援対象者を決定した。"
@@ -342,7 +343,7 @@ def test_the_programme_pages_queries_do_not_grow_with_reports(client, users, pro
     for code, username in (("28100", "test-kobe"), ("02", "demo-pref-02")):
         report = workflow.report_of(programme_period, Region.objects.get(code=code))
         inputs = {e.indicator_id: workflow.EntryInput(value=1) for e in report.entries.all()}
-        workflow.submit(users[username], report, version=report.version, inputs=inputs)
+        workflow.submit(users[username], report, version=report.version, inputs=complete(report, inputs))
         workflow.approve(users["demo-jpo"], report, version=report.version)
     login(client, users["demo-viewer"])
     with CaptureQueriesContext(connection) as queries:

@@ -52,7 +52,7 @@ def line_ids(report) -> tuple[int, int]:
 
 def form(report, action="save", **lines) -> dict:
     """`lines`: indicator id (as `l<id>`) → (value, forecast, reason)."""
-    data = {"action": action, "version": str(report.version)}
+    data = {"action": action, "version": str(report.version), "confirmed": "1"}
     for key, (value, forecast, reason) in lines.items():
         pk = key.removeprefix("l")
         data |= {f"value-{pk}": value, f"forecast-{pk}": forecast, f"forecast_reason-{pk}": reason}

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from submitting import completed_form
 
 from kpis.models import Actual, Indicator
 from regions.demo import create_demo_users
@@ -46,12 +47,12 @@ def indicator_ids(report) -> list[int]:
 
 
 def form(report, values: dict[int, str], action: str = "save", **texts) -> dict:
-    data = {"action": action, "version": str(report.version)}
+    data = {"action": action, "version": str(report.version), "confirmed": "1"}
     for indicator_id, value in values.items():
         data[f"value-{indicator_id}"] = value
         for name in workflow.TEXT_FIELDS:
             data[f"{name}-{indicator_id}"] = texts.get(name, f"{name}の記入")
-    return data
+    return completed_form(report, data) if action == "submit" else data
 
 
 def state_of(report) -> tuple:

@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.db import transaction
 from django.utils import timezone
+from submitting import completed_form
 
 from kpis.models import Actual
 from regions.demo import create_demo_users
@@ -51,12 +52,12 @@ def indicator_ids(report) -> list[int]:
 
 
 def form(report, values: dict[int, str], action: str, **texts) -> dict:
-    data = {"action": action, "version": str(report.version)}
+    data = {"action": action, "version": str(report.version), "confirmed": "1"}
     for indicator_id, value in values.items():
         data[f"value-{indicator_id}"] = value
         for name in workflow.TEXT_FIELDS:
             data[f"{name}-{indicator_id}"] = texts.get(name, "")
-    return data
+    return completed_form(report, data) if action == "submit" else data
 
 
 def message_texts(response) -> list[str]:

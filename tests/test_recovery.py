@@ -28,6 +28,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
+from submitting import complete
 
 from kpis.history import recorded
 from kpis.models import Actual, Indicator, Kpi, Revision, Target
@@ -146,7 +147,9 @@ def submit(user, report, values: dict[int, str], **texts) -> None:
         posted[f"value-{indicator_id}"] = value
         for name in workflow.TEXT_FIELDS:
             posted[f"{name}-{indicator_id}"] = texts.get(name, "")
-    workflow.submit(user, report, version=report.version, inputs=workflow.read_inputs(report, posted))
+    workflow.submit(
+        user, report, version=report.version, inputs=complete(report, workflow.read_inputs(report, posted))
+    )
 
 
 # --- what must come back -----------------------------------------------------------------------------

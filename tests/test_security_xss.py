@@ -49,11 +49,14 @@ def kanagawa_report() -> ProgressReport:
 
 
 def report_form(report: ProgressReport, action: str) -> dict:
-    data = {"action": action, "version": str(report.version)}
+    data = {"action": action, "version": str(report.version), "confirmed": "1"}
     for entry in report.entries.all():
         data[f"value-{entry.indicator_id}"] = "3"
         data[f"forecast-{entry.indicator_id}"] = "5"
         data[f"forecast_reason-{entry.indicator_id}"] = PAYLOAD
+        # 3 meetings against 年1回 is flagged (more than 5× the half's pace): explained
+        data[f"check_cause-{entry.indicator_id}"] = "confirmed"
+        data[f"check_note-{entry.indicator_id}"] = PAYLOAD
         for name in workflow.TEXT_FIELDS:
             data[f"{name}-{entry.indicator_id}"] = PAYLOAD
     return data
@@ -178,7 +181,7 @@ def test_the_payload_was_stored_as_typed_in_every_field(written):
     assert (report.return_comment, report.reopen_reason) == (PAYLOAD, PAYLOAD)
     for entry in report.entries.all():
         assert (entry.activities, entry.outcomes, entry.next_steps) == (PAYLOAD, PAYLOAD, PAYLOAD)
-        assert entry.forecast_reason == PAYLOAD
+        assert (entry.forecast_reason, entry.check_note) == (PAYLOAD, PAYLOAD)
     # published on approval, and kept while the report is reopened
     assert Forecast.objects.filter(reason=PAYLOAD).count() == report.entries.count()
     revisions = Revision.objects.filter(reason=PAYLOAD)
@@ -243,6 +246,28 @@ def test_the_report_shows_every_field_escaped(client, written):
     # three text fields and the forecast's reason of two indicators, the return comment and the
     # reopen reason, at least
     assert page.count(ESCAPED) >= 2 * 4 + 2
+
+
+def test_the_confirmation_and_the_review_show_the_explanations_escaped(client, written):
+    """実績なし's reason and a flagged value's explanation: on the confirmation page, carried in its
+    hidden fields, and first on the reviewer's page."""
+    report = kanagawa_report()
+    first, second = report.entries.order_by("indicator__order").values_list("indicator_id", flat=True)
+    as_user(client, "demo-pref-14")
+    data = report_form(report, "submit") | {
+        f"value-{first}": "",
+        f"no_result-{first}": "1",
+        f"no_result_reason-{first}": PAYLOAD,
+    }
+    del data["confirmed"]
+    confirm = client.post(REPORT, data)
+    assert confirm.status_code == 200 and PAYLOAD not in confirm.content.decode()
+    assert confirm.content.decode().count(ESCAPED) >= 3  # the reason, the note, the hidden fields
+    posted_ok(client.post(REPORT, data | {"confirmed": "1"}))
+    page = as_user(client, "demo-bureau-kanto").get(REPORT).content.decode()
+    assert PAYLOAD not in page
+    flagged = page.split('id="flagged-heading"')[1].split("</section>")[0]
+    assert ESCAPED in flagged
 
 
 def test_a_central_forecasts_reason_is_shown_escaped(client, written):

@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from submitting import complete
 
 from plans.models import Plan
 from regions import roles
@@ -56,7 +57,9 @@ def sent_to(mailoutbox) -> dict[str, list[str]]:
 
 def submit(users, period, code):
     report = workflow.report_of(period, Region.objects.get(code=code))
-    return workflow.submit(users[f"demo-pref-{code}"], report, version=report.version)
+    return workflow.submit(
+        users[f"demo-pref-{code}"], report, version=report.version, inputs=complete(report)
+    )
 
 
 # --- the command ----------------------------------------------------------------------------------

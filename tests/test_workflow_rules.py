@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
+from submitting import complete
 
 from kpis.models import Actual
 from regions import roles
@@ -72,7 +73,7 @@ def save(user, report, values: dict[int, str], **texts) -> ProgressReport:
 def submit(user, report, values: dict[int, str] | None = None) -> ProgressReport:
     report = fresh(report)
     inputs = typed(report, values) if values else None
-    return workflow.submit(user, report, version=report.version, inputs=inputs)
+    return workflow.submit(user, report, version=report.version, inputs=complete(report, inputs))
 
 
 def approve(user, report) -> ProgressReport:
@@ -386,11 +387,15 @@ def test_submit_replayed_with_the_old_version_changes_nothing(users, report):
     officer = users["demo-pref-14"]
     first = indicator_ids(report)[0]
     opened = fresh(report)
-    workflow.submit(officer, opened, version=opened.version, inputs=typed(opened, {first: "1"}))
+    workflow.submit(
+        officer, opened, version=opened.version, inputs=complete(opened, typed(opened, {first: "1"}))
+    )
     after_first = fresh(report)
     replay = fresh(report)
     with pytest.raises(workflow.WorkflowError):
-        workflow.submit(officer, replay, version=opened.version, inputs=typed(replay, {first: "1"}))
+        workflow.submit(
+            officer, replay, version=opened.version, inputs=complete(replay, typed(replay, {first: "1"}))
+        )
     assert fresh(report).version == after_first.version
     assert fresh(report).submitted_at == after_first.submitted_at
 

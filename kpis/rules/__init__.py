@@ -10,7 +10,8 @@
   pace (what a period in progress is measured against);
 - tally: counting judged items the documents' way; texts: a pace and a target in words;
 - forecasts: a year-end forecast (年度末見込み) judged as the year's end would judge it, counted apart;
-- reporting: what a half-year report's form says: the half's pace, a cumulative goal's running total.
+- reporting: what a half-year report's form says: the half's pace, a cumulative goal's running total;
+- plausibility: a value far from the indicator's history or the half's pace, flagged for an explanation.
 
 docs/judgement.md says what each view period shows for each target shape. kpis/figures.py builds
 the inputs from the ORM; these modules import without Django being set up.

@@ -22,7 +22,7 @@ def amount(value: Decimal, unit: str) -> str:
     return f"{value.normalize():,f}{unit}"
 
 
-def _shown(value: Decimal, unit: str, measure: str) -> str:
+def shown_pace(value: Decimal, unit: str, measure: str) -> str:
     """A pace's value: whole as it is; a fractional count rounded with 約, anything else to 0.1."""
     if value == value.to_integral_value():
         return amount(value, unit)
@@ -67,7 +67,7 @@ def _plan_share(result, pace: Pace, unit, whole) -> str:
 def _trajectory(result: Judgement, pace: Pace, unit, whole) -> str:
     goal = result.target
     period = result.year_period
-    point = _shown(pace.of, unit, result.measure)
+    point = shown_pace(pace.of, unit, result.measure)
     where = through_label(pace.year, pace.half if pace.share == (1, 1) else None, period)
     line = (
         f"基準値{amount(goal.baseline_value, unit)}（{year_label(goal.baseline_year, period)}）→"

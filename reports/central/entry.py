@@ -240,6 +240,17 @@ def confirm(
     return drafts
 
 
+def check_confirmation(user, plan: Plan, fiscal_year: int, period: str, versions: Mapping[int, int]) -> None:
+    """What `confirm` refuses before writing anything (who, which period, an entry changed since the
+    form was opened), for the confirmation page; nothing is written."""
+    _check(user, plan, fiscal_year, period)
+    indicators = {indicator.pk: indicator for indicator in central_indicators(plan)}
+    _refuse_foreign(plan, set(versions) - set(indicators))
+    entries = entries_of(list(indicators), fiscal_year, period)
+    checked = set(versions) | {entry.indicator_id for entry in entries.values() if entry.state == State.DRAFT}
+    _refuse_stale(indicators, entries, versions, fiscal_year, period, sorted(checked))
+
+
 # --- checks and writes ----------------------------------------------------------------------------
 
 

@@ -14,10 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 from plans.fiscal import fiscal_year_label
 from plans.models import Plan
 from regions import access
+from reports.central.confirming import confirmation_rows
 from reports.central.entry import (
     FORECAST_PERIOD,
     CentralEntryError,
     StaleEntry,
+    check_confirmation,
     confirm,
     read_form,
     save_drafts,
@@ -123,7 +125,10 @@ def entry(request, plan_number: int, fiscal_year: int, period: str):
         raise Http404
     context = {"error": "", "field_errors": {}, "changes": []}
     posted, posted_versions, status = None, True, 200
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "back":
+        # back from the confirmation page: the form with everything typed, nothing written
+        posted, posted_versions = request.POST, True
+    elif request.method == "POST":
         try:
             return _post(request, plan, fiscal_year, period)
         except StaleEntry as error:
@@ -155,9 +160,13 @@ def entry(request, plan_number: int, fiscal_year: int, period: str):
 
 def _post(request, plan, fiscal_year, period):
     action = request.POST.get("action")
-    if action not in ("save", "confirm"):
+    if action not in ("save", "review", "confirm"):
         raise CentralEntryError("「下書き保存」か「確定」のボタンで送信してください。保存していません。")
     values, versions = read_form(plan, request.POST, period)
+    if action == "review":
+        # 確定's first step: what would be published, beside the targets, with the warnings
+        check_confirmation(request.user, plan, fiscal_year, period, versions)
+        return _confirmation(request, plan, fiscal_year, period, values)
     if action == "save":
         save_drafts(request.user, plan, fiscal_year, period, values, versions)
         messages.success(
@@ -175,6 +184,24 @@ def _post(request, plan, fiscal_year, period):
         else:
             messages.info(request, "確定する下書きはありませんでした（公表中の実績から変更はありません）。")
     return redirect(request.path)
+
+
+def _confirmation(request, plan, fiscal_year, period, values):
+    carried = [
+        (name, value)
+        for name in request.POST
+        if name not in ("csrfmiddlewaretoken", "action")
+        for value in request.POST.getlist(name)
+    ]
+    context = {
+        "plan": plan,
+        "fiscal_year": fiscal_year,
+        "period": period,
+        "period_label": entry_period_label(fiscal_year, period),
+        "rows": confirmation_rows(plan, fiscal_year, period, values),
+        "carried": carried,
+    }
+    return render(request, "reports/central_confirm.html", context)
 
 
 def _row(row, posted, posted_versions: bool, field_errors: dict) -> dict:

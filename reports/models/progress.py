@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from kpis.history import user_reference
 from kpis.models import Indicator
+from kpis.rules.plausibility import CAUSES, labels_of
 from plans.fiscal import HALF_LABELS, half_bounds
 from plans.models import Plan
 from regions.models import Region
@@ -142,6 +143,14 @@ class ReportEntry(models.Model):
     # 上期 reports only: the value expected for the whole year, with a one-line reason
     forecast = models.DecimalField(_("年度末見込み"), max_digits=14, decimal_places=2, null=True, blank=True)
     forecast_reason = models.CharField(_("見込みの理由"), max_length=MAX_REASON_LENGTH, blank=True)
+    # no figure for the half, said explicitly (a blank line cannot be submitted), with its reason
+    no_result = models.BooleanField(_("実績なし"), default=False)
+    no_result_reason = models.CharField(_("実績なしの理由"), max_length=MAX_REASON_LENGTH, blank=True)
+    # the plausibility warnings the value raised when last checked (kpis/rules/plausibility.py),
+    # comma-separated, and the officer's explanation: a cause from the fixed list and a sentence
+    warnings = models.CharField(_("確認が必要な値"), max_length=100, blank=True)
+    check_cause = models.CharField(_("確認が必要な値の要因"), max_length=20, choices=CAUSES, blank=True)
+    check_note = models.CharField(_("確認が必要な値の説明"), max_length=MAX_REASON_LENGTH, blank=True)
     activities = models.TextField(_("取組内容"), blank=True)
     outcomes = models.TextField(_("成果"), blank=True)
     next_steps = models.TextField(_("課題・次の取組"), blank=True)
@@ -166,7 +175,23 @@ class ReportEntry(models.Model):
                 condition=models.Q(forecast__isnull=True) | models.Q(forecast__gte=0),
                 name="entry_forecast_not_negative",
             ),
+            models.CheckConstraint(
+                condition=models.Q(no_result=False) | models.Q(value__isnull=True),
+                name="entry_no_result_without_value",
+            ),
         ]
 
     def __str__(self):
         return f"{self.report} / {self.indicator.name}"
+
+    def clean(self):
+        super().clean()
+        if self.no_result and self.value is not None:
+            raise ValidationError(
+                {"value": _("「実績なし」を選んだ場合は、今期の実績を空欄にしてください。")}
+            )
+
+    @property
+    def warnings_shown(self) -> list[str]:
+        """What the value was flagged for when last saved, in words."""
+        return labels_of(self.warnings)

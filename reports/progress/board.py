@@ -12,10 +12,11 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.db.models import Count
 from django.utils import timezone
 
 from kpis.models import Kpi
-from reports.models import ProgressReport, ReportingPeriod
+from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 
 State = ProgressReport.State
 
@@ -94,6 +95,19 @@ def expected_pairs(plan_ids: Iterable[int]) -> set[tuple[int, int]]:
         .order_by()
         .values_list("plan_id", "region_id")
         .distinct()
+    )
+
+
+def flagged_counts(period_ids: Iterable[int], region_ids: Iterable[int]) -> dict[int, int]:
+    """Per region: the lines of its reports for these periods whose value the plausibility rule
+    flagged (reports/progress/checks.py), whatever their state: one query."""
+    return dict(
+        ReportEntry.objects.filter(report__period__in=list(period_ids), report__region__in=list(region_ids))
+        .exclude(warnings="")
+        .order_by()
+        .values("report__region")
+        .annotate(count=Count("pk"))
+        .values_list("report__region", "count")
     )
 
 

@@ -4,13 +4,23 @@ that changed, and what changed after a given version (for the "changed meanwhile
 import datetime
 
 from kpis.models import Indicator
+from kpis.rules.plausibility import CAUSES
 from reports.audit import Change, StateChange, change, changed_fields, shown_value, state_steps
 from reports.models import ProgressReport, ReportEntry
 
 State = ProgressReport.State
 TEXT_FIELDS = ("activities", "outcomes", "next_steps")
 # The fields of a line whose changes the report's history lists, in the order of the form.
-SHOWN_FIELDS = ("value", "forecast", "forecast_reason", *TEXT_FIELDS)
+SHOWN_FIELDS = (
+    "value",
+    "no_result",
+    "no_result_reason",
+    "check_cause",
+    "check_note",
+    "forecast",
+    "forecast_reason",
+    *TEXT_FIELDS,
+)
 
 
 def changes_since(report: ProgressReport, version: int) -> list[Change]:
@@ -43,8 +53,17 @@ def entry_changes(report: ProgressReport, *, since: datetime.datetime | None = N
         for record, name, old, new in changed_fields(entry_records, SHOWN_FIELDS, since=since):
             field = ReportEntry._meta.get_field(name).verbose_name
             what = f"{names.get(record.indicator_id, '')}：{field}"
-            changes.append(change(record, what, shown_value(old), shown_value(new)))
+            changes.append(change(record, what, entry_value(name, old), entry_value(name, new)))
     return sorted(changes, key=lambda item: item.at)
+
+
+def entry_value(name: str, value) -> str:
+    """A line's recorded field as the change list shows it: 実績なし as a word, a cause by its label."""
+    if name == "no_result":
+        return "実績なし" if value else ""
+    if name == "check_cause":
+        return str(dict(CAUSES).get(value, value or ""))
+    return shown_value(value)
 
 
 def state_history(report: ProgressReport) -> list[StateChange]:

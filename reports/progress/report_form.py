@@ -6,10 +6,14 @@ every error to its field."""
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from kpis.history import user_name
 from kpis.models import Actual, Indicator, Kpi
+from kpis.plausibility import warnings_of
+from kpis.rules.plausibility import CAUSES
+from kpis.values import parse_figure
 from regions.models import Region
 from reports.display.formatting import plain_number
 from reports.models import ReportEntry, ReportingPeriod
@@ -20,6 +24,13 @@ from reports.progress.line_facts import LineFacts, line_facts
 TEXT_LABELS = {"activities": "取組内容", "outcomes": "成果", "next_steps": "課題・次の取組"}
 FORECAST_LABEL = "年度末見込み"
 FORECAST_REASON_LABEL = "見込みの理由（1行）"
+CHECK_LABELS = {
+    "no_result": "実績なし",
+    "no_result_reason": "実績なしの理由（1行）",
+    "check_cause": "確認が必要な値の要因",
+    "check_note": "確認が必要な値の説明（1行）",
+}
+CAUSE_CHOICES = CAUSES
 
 
 @dataclass
@@ -46,6 +57,10 @@ class Line:
     # a 上期 report's year-end forecast and its reason; None in a 下期 report
     forecast: Field | None = None
     forecast_reason: Field | None = None
+    # 実績なし, its reason, a flagged value's cause and sentence (reports/progress/checks.py)
+    checks: dict[str, Field] | None = None
+    # the plausibility warnings of the value shown (what a submission would ask to explain)
+    warnings: tuple = ()
 
     @property
     def kpi(self) -> Kpi:
@@ -55,7 +70,15 @@ class Line:
     def fields(self) -> list[Field]:
         """Every field of the line in the order of the page."""
         forecast = [self.forecast, self.forecast_reason] if self.forecast is not None else []
-        return [self.value, *forecast, *self.texts]
+        return [self.value, *forecast, *(self.checks or {}).values(), *self.texts]
+
+    @property
+    def no_result(self) -> bool:
+        return bool(self.checks and self.checks["no_result"].value)
+
+    @property
+    def cause_label(self) -> str:
+        return str(dict(CAUSES).get(self.checks["check_cause"].value, "")) if self.checks else ""
 
     @property
     def entered_by(self) -> str:
@@ -104,17 +127,33 @@ def report_lines(region, period, current, *, keep=None, errors=None, sent=None) 
                 "forecast": make("forecast", f"{FORECAST_LABEL}（{indicator.unit}）"),
                 "forecast_reason": make("forecast_reason", FORECAST_REASON_LABEL),
             }
+        value = make("value", f"今期の実績（{indicator.unit}）")
+        checks = {name: make(name, label) for name, label in CHECK_LABELS.items()}
+        if keep is not None and f"value-{indicator.pk}" in keep:
+            # an unticked box is not sent: the line was, so 実績なし was left off
+            checks["no_result"].value = keep.get(f"no_result-{indicator.pk}", "")
         lines.append(
             Line(
                 indicator=indicator,
                 entry=entry,
                 facts=line_facts(indicator, period, entry),
-                value=make("value", f"今期の実績（{indicator.unit}）"),
+                value=value,
                 texts=[make(name, label) for name, label in TEXT_LABELS.items()],
                 **forecast,
+                checks=checks,
+                warnings=shown_warnings(indicator, period, value.value),
             )
         )
     return lines
+
+
+def shown_warnings(indicator: Indicator, period: ReportingPeriod, typed: str) -> tuple:
+    """The warnings of the value in the field (as typed after a refusal); none for one unreadable."""
+    try:
+        value = parse_figure(typed, indicator.measure)
+    except ValidationError:
+        return ()
+    return warnings_of(indicator, period.fiscal_year, period.half, value)
 
 
 def stored_values(entry: ReportEntry | None) -> dict[str, str]:
@@ -123,6 +162,10 @@ def stored_values(entry: ReportEntry | None) -> dict[str, str]:
         "value": shown_value(entry.value) if entry else "",
         "forecast": shown_value(entry.forecast) if entry else "",
         "forecast_reason": entry.forecast_reason if entry else "",
+        "no_result": "1" if entry and entry.no_result else "",
+        "no_result_reason": entry.no_result_reason if entry else "",
+        "check_cause": entry.check_cause if entry else "",
+        "check_note": entry.check_note if entry else "",
         **{name: getattr(entry, name) if entry else "" for name in workflow.TEXT_FIELDS},
     }
 

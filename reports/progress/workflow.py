@@ -10,9 +10,13 @@ then check the report's state and the input (WorkflowError with a Japanese messa
 before the state: of two people submitting or approving the same report at once, the second is told
 what the first did, not only that the report is no longer a draft. On any error nothing is written.
 
-Approval is what publishes figures: it writes the entries' values as the region's half-year
-actuals, which the dashboards count, and a 上期 report's year-end forecasts (年度末見込み) as the
-year's published forecasts, shown beside the figures and never counted (reports/progress/forecasts.py).
+Only a complete report is submitted, every flagged value explained (reports/progress/checks.py);
+`check_submission` runs the same checks without writing, for the confirmation page.
+
+Approval is what publishes figures (reports/progress/publishing.py): it writes the entries' values
+as the region's half-year actuals, which the dashboards count, and a 上期 report's year-end
+forecasts (年度末見込み) as the year's published forecasts, shown beside the figures and never
+counted (reports/progress/forecasts.py).
 Periods are opened and closed in reports/progress/periods.py, the report's history is read back in
 reports/progress/history.py; both are part of this workflow's public face and importable from here.
 """
@@ -27,7 +31,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from kpis.history import recorded, take_version
-from kpis.models import Actual, Indicator, Kpi
+from kpis.models import Indicator, Kpi
 from plans.models import Plan
 from regions import access
 from regions.models import Region
@@ -35,7 +39,8 @@ from reports.audit import MAX_TEXT_LENGTH, BackToDraft, StaleChange, WorkflowErr
 from reports.dashboards.caching import bump_submissions_version
 from reports.models import ProgressReport, ReportEntry, ReportingPeriod
 from reports.posted import foreign_ids_message, posted_ids, read_figure, read_text
-from reports.progress.forecasts import FORECAST_FIELDS, publish_forecasts, read_entry_forecast
+from reports.progress.checks import CHECK_FIELDS, check_complete, lines_as_typed, read_line_checks
+from reports.progress.forecasts import FORECAST_FIELDS, read_entry_forecast
 from reports.progress.history import TEXT_FIELDS, changes_since, entry_changes, state_history
 from reports.progress.periods import (
     StalePeriod,
@@ -44,6 +49,7 @@ from reports.progress.periods import (
     open_period,
     set_period_locked,
 )
+from reports.progress.publishing import publish_entries
 
 __all__ = [
     "APPROVED_SOURCE",
@@ -54,6 +60,7 @@ __all__ = [
     "WorkflowError",
     "approve",
     "changes_since",
+    "check_submission",
     "EDIT",
     "REVIEW",
     "VIEW",
@@ -79,7 +86,7 @@ __all__ = [
 ]
 
 State = ProgressReport.State
-FIELD_PREFIXES = ("value", *FORECAST_FIELDS, *TEXT_FIELDS)
+FIELD_PREFIXES = ("value", *CHECK_FIELDS, *FORECAST_FIELDS, *TEXT_FIELDS)
 # Actuals written by approval carry this source, so a later approval may replace or remove them.
 APPROVED_SOURCE = "半期進捗報告（承認）"
 MAY_NOT_REOPEN = "承認済みの報告を再開できるのは中央（特許庁・INPIT）の担当者です。"
@@ -144,10 +151,15 @@ class EntryInput:
     # 上期 only: the value expected for the whole year and its one-line reason
     forecast: Decimal | None = None
     forecast_reason: str = ""
+    # 実績なし with its reason; a flagged value's explanation (reports/progress/checks.py)
+    no_result: bool = False
+    no_result_reason: str = ""
+    check_cause: str = ""
+    check_note: str = ""
 
 
 # What a line of the form writes (EntryInput's fields, stored under the same names on ReportEntry).
-ENTRY_FIELDS = ("value", *TEXT_FIELDS, *FORECAST_FIELDS)
+ENTRY_FIELDS = ("value", *CHECK_FIELDS, *TEXT_FIELDS, *FORECAST_FIELDS)
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -199,7 +211,10 @@ def read_inputs(report: ProgressReport, posted: Mapping[str, str]) -> dict[int, 
             name: read_text(posted, f"{name}-{indicator_id}", MAX_TEXT_LENGTH, errors) for name in TEXT_FIELDS
         }
         forecast, reason = read_entry_forecast(posted, report.period, entry, value, errors)
-        inputs[indicator_id] = EntryInput(value=value, **texts, forecast=forecast, forecast_reason=reason)
+        checks = read_line_checks(posted, indicator_id, value, errors)
+        inputs[indicator_id] = EntryInput(
+            value=value, **texts, forecast=forecast, forecast_reason=reason, **checks
+        )
     if errors:
         raise WorkflowError("入力内容に誤りがあります。保存していません。", field_errors=errors)
     return inputs
@@ -217,14 +232,28 @@ def save_draft(
     return report
 
 
+def check_submission(
+    user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput]
+) -> list[ReportEntry]:
+    """What `submit` checks, without writing: the lines as they would be submitted (each with its
+    `warnings`), for the confirmation page; WorkflowError (StaleReport at another version) if refused."""
+    _check_may_edit(user, report)
+    if report.version != (version or FIRST_VERSION):
+        raise StaleReport(changes_since(report, version))
+    _check_editable(report)
+    entries = lines_as_typed(report, inputs, ENTRY_FIELDS)
+    check_complete(entries)
+    return entries
+
+
 @transaction.atomic
 def submit(user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput] | None = None):
-    """Save what the form holds and submit the whole report at once."""
+    """Save what the form holds and submit the whole report at once: only a complete report, every
+    flagged value explained (reports/progress/checks.py); refused, nothing is written."""
     _check_may_edit(user, report)
     _take_version(report, version)
     _check_editable(report)
-    if inputs:
-        _write_entries(user, report, inputs)
+    check_complete(_write_entries(user, report, inputs or {}))
     now = timezone.now()
     report.state = State.SUBMITTED
     report.submitted_at = now
@@ -268,7 +297,7 @@ def approve(user, report: ProgressReport, *, version: int) -> ProgressReport:
         raise PermissionDenied("自分が入力・提出した報告は承認できません。別の確認者が承認してください。")
     _take_version(report, version)
     _check_reviewable(report)
-    _publish_entries(user, report)
+    publish_entries(user, report, APPROVED_SOURCE)
     report.state = State.APPROVED
     report.reviewed_by = user
     report.reviewed_at = timezone.now()
@@ -347,44 +376,17 @@ def _check_reviewable(report: ProgressReport) -> None:
         raise WorkflowError(f"この報告は「{report.get_state_display()}」のため、承認・差戻しできません。")
 
 
-def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) -> None:
+def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) -> list[ReportEntry]:
+    """Store what changed of each line (its warnings among it); the lines as they now are."""
     on_behalf = access.enters_on_behalf(user, report.region)
-    for entry in report.entries.all():
-        new = inputs.get(entry.indicator_id)
-        changed = [
-            name for name in ENTRY_FIELDS if new is not None and getattr(entry, name) != getattr(new, name)
-        ]
-        if not changed:
-            continue
-        for name in changed:
-            setattr(entry, name, getattr(new, name))
-        entry.updated_by = user
-        entry.on_behalf = on_behalf
-        recorded(user, entry, "代理入力" if on_behalf else "入力").save()
-
-
-def _publish_entries(user, report: ProgressReport) -> None:
-    period = report.period
-    entries = list(report.entries.select_related("indicator"))
-    # the half's published actuals of every line, in one query
-    published = {
-        actual.indicator_id: actual
-        for actual in Actual.objects.filter(
-            indicator__in=[entry.indicator_id for entry in entries],
-            period=period.half,
-            year=period.fiscal_year,
-        )
-    }
+    stored = {entry.pk: entry for entry in report.entries.all()}
+    entries = lines_as_typed(report, inputs, ENTRY_FIELDS)
     for entry in entries:
-        existing = published.get(entry.indicator_id)
-        if entry.value is None:
-            if existing is not None and existing.source == APPROVED_SOURCE:
-                recorded(user, existing, f"承認（{report}）: 値の取消し").delete()
+        before = stored[entry.pk]
+        if all(getattr(before, name) == getattr(entry, name) for name in (*ENTRY_FIELDS, "warnings")):
             continue
-        if existing is not None and existing.value == entry.value:
-            continue
-        actual = existing or Actual(indicator=entry.indicator, period=period.half, year=period.fiscal_year)
-        actual.value = entry.value
-        actual.source = APPROVED_SOURCE
-        recorded(user, actual, f"承認（{report}）").save()
-    publish_forecasts(user, report, entries)
+        if any(getattr(before, name) != getattr(entry, name) for name in ENTRY_FIELDS):
+            entry.updated_by = user
+            entry.on_behalf = on_behalf
+        recorded(user, entry, "代理入力" if on_behalf else "入力").save()
+    return entries

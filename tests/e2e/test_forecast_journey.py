@@ -53,7 +53,9 @@ def test_an_officer_forecasts_the_year_and_the_bureau_approves_it(browsing):
     page.keyboard.press("Tab")
     expect(page.locator(f"#id_forecast-{seminars.pk}")).to_be_focused()
     page.keyboard.type("６")
-    tab_to(page, page.get_by_role("button", name="提出", exact=True))
+    tab_to(page, page.locator(f"#id_value-{meetings.pk}"))
+    page.keyboard.type("1")
+    tab_to(page, page.get_by_role("button", name="提出（確認へ）"))
     press_and_wait(page, "Enter")
     reason_field = page.locator(f"#id_forecast_reason-{seminars.pk}")
     expect(page.locator(f"#id_forecast_reason-{seminars.pk}-error")).to_have_text(
@@ -74,7 +76,11 @@ def test_an_officer_forecasts_the_year_and_the_bureau_approves_it(browsing):
     page.keyboard.press("Enter")
     expect(reason_field).to_be_focused()
     page.keyboard.type(REASON)
-    tab_to(page, page.get_by_role("button", name="提出", exact=True))
+    tab_to(page, page.get_by_role("button", name="提出（確認へ）"))
+    press_and_wait(page, "Enter")
+    # the confirmation: the values beside their targets; then submitted
+    expect(page.get_by_role("table", name="提出する値と目標")).to_contain_text("5回（2022年度）")
+    tab_to(page, page.get_by_role("button", name="この内容で提出する"))
     press_and_wait(page, "Enter")
     expect(page.locator(".messages")).to_contain_text("報告を提出しました。")
     values = page.locator(".entry-values").first

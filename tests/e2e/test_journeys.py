@@ -41,6 +41,7 @@ from .support import (
     table_records,
     table_with_heading,
 )
+from .test_accessibility import violations_on
 
 pytestmark = [pytest.mark.e2e, skip_without_browser()]
 
@@ -147,12 +148,16 @@ def test_an_officer_writes_and_submits_the_report_with_the_keyboard_alone(browsi
         f"value-{seminars.pk}": "-1",
         f"forecast-{seminars.pk}": "",  # the year-end forecast is optional
         f"forecast_reason-{seminars.pk}": "",
+        f"no_result-{seminars.pk}": "",  # a value is reported: 実績なし stays unticked
+        f"no_result_reason-{seminars.pk}": "",
         f"activities-{seminars.pk}": "知財経営セミナーを県内3会場で開催",
         f"outcomes-{seminars.pk}": "中小企業 延べ85社が参加",
         f"next_steps-{seminars.pk}": "下期は金融機関と共催する",
         f"value-{meetings.pk}": "2",
         f"forecast-{meetings.pk}": "",
         f"forecast_reason-{meetings.pk}": "",
+        f"no_result-{meetings.pk}": "",
+        f"no_result_reason-{meetings.pk}": "",
         f"activities-{meetings.pk}": "支援機関の連絡調整会議",
         f"outcomes-{meetings.pk}": "",
         f"next_steps-{meetings.pk}": "",
@@ -201,7 +206,12 @@ def test_an_officer_writes_and_submits_the_report_with_the_keyboard_alone(browsi
 
     # Submitted: read-only, 提出済み.
     skip_to_content(page)
-    tab_to(page, page.get_by_role("button", name="提出", exact=True))
+    tab_to(page, page.get_by_role("button", name="提出（確認へ）"))
+    press_and_wait(page, "Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("提出内容の確認")
+    assert ProgressReport.objects.get(region__code="14", period=period).state == State.DRAFT
+    assert violations_on(page) == []
+    tab_to(page, page.get_by_role("button", name="この内容で提出する"))
     press_and_wait(page, "Enter")
     expect(page.locator(".messages")).to_contain_text("報告を提出しました。")
     expect(state_badge(page)).to_have_text("提出済み（確認待ち）")
@@ -250,11 +260,30 @@ def test_the_bureau_returns_the_report_the_officer_resubmits_and_the_bureau_appr
     meetings_field = page.locator(f"#id_value-{meetings.pk}")
     expect(meetings_field).to_have_value("2")
     meetings_field.fill("3")
-    page.get_by_role("button", name="提出", exact=True).click()
+    page.get_by_role("button", name="提出（確認へ）").click()
+    # 3 meetings in a half against 年1回 is flagged: not refused, but it needs an explanation
+    check = page.locator(".plausibility").filter(has=page.locator(f"#id_check_cause-{meetings.pk}"))
+    expect(check).to_contain_text("今期の目安（約1回）の5倍を超えています。")
+    expect(page.locator(f"#id_check_note-{meetings.pk}-error")).to_contain_text("説明を1行で入力してください")
+    expect(meetings_field).to_have_value("3")  # nothing typed is lost
+    assert violations_on(page) == []
+    page.get_by_label("確認が必要な値の要因").select_option(label="誤りではない（確認済み）")
+    page.get_by_label("確認が必要な値の説明（1行）").fill("議事録で上期3回の開催を確認した。")
+    page.get_by_role("button", name="提出（確認へ）").click()
+    confirmation = page.get_by_role("region", name="確認が必要な値")
+    expect(confirmation).to_contain_text("議事録で上期3回の開催を確認した。")
+    page.get_by_role("button", name="この内容で提出する").click()
     expect(page.locator(".messages")).to_contain_text("報告を提出しました。")
     expect(state_badge(page)).to_have_text("提出済み（確認待ち）")
 
+    # the reviewer reads the flagged value and its explanation first, above the lines
     reviewer.reload()
+    flagged = reviewer.get_by_role("region", name="確認が必要な値（先に確認してください）")
+    expect(flagged).to_contain_text("連絡調整会議の開催回数")
+    expect(flagged).to_contain_text("誤りではない（確認済み）")
+    expect(flagged).to_contain_text("議事録で上期3回の開催を確認した。")
+    screenshot(reviewer, "progress-flagged-review", start=flagged)
+    assert violations_on(reviewer) == []
     expect(reviewer.locator(".entry-values").nth(1)).to_contain_text("3回")
     reviewer.get_by_role("button", name="承認").click()
     expect(reviewer.locator(".messages")).to_contain_text("報告を承認しました。")
@@ -354,7 +383,10 @@ def test_central_staff_confirm_a_central_actual_and_the_dashboard_shows_its_rate
     row = page.get_by_role("row").filter(has=page.locator(f"#value-{share.pk}"))
     expect(row).to_contain_text("40%")
     page.locator(f"#value-{share.pk}").fill("30")
-    page.get_by_role("button", name="確定（ダッシュボードに反映）").click()
+    page.get_by_role("button", name="確定（確認へ）").click()
+    expect(page.get_by_role("table", name="確定する値と目標")).to_contain_text("40%")
+    assert violations_on(page) == []
+    page.get_by_role("button", name="この内容で確定する").click()
     expect(page.locator(".messages")).to_contain_text("実績1件を確定し、ダッシュボードに反映しました。")
     assert CentralEntry.objects.get(indicator=share, fiscal_year=2022, period="fy").state == "confirmed"
 

@@ -38,6 +38,8 @@ class ImportFileCommand(BaseCommand):
             raise CommandError(
                 f"エラーが {len(outcome.errors)}件あるため取り込みを中止しました。データベースは変更していません。"
             )
+        for warning in outcome.warnings:
+            self.stdout.write(str(warning))
         done = "確認しました（--dry-run のため書き込みなし）" if dry_run else "取り込みました"
         self.stdout.write(f"{done}: {outcome.summary()}")
 

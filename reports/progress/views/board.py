@@ -74,7 +74,8 @@ def status_board(request):
     )
     expected = board.expected_pairs({period.plan_id for period in periods}) if periods else set()
     rows = board.board_rows(periods, regions, reports, today, expected=expected)
-    table = board_table(periods, rows)
+    flagged = board.flagged_counts([p.pk for p in periods], [r.pk for r in regions]) if reports else {}
+    table = board_table(periods, rows, flagged=flagged)
 
     file_format = requested_format(request)
     if file_format:
@@ -159,7 +160,11 @@ def submitted_text(cell: board.Cell) -> str:
     return text
 
 
-def board_table(periods, rows: list[board.Row]) -> BoardTable:
+# each region's lines flagged by the plausibility rule in the periods shown (reports/progress/checks.py)
+FLAGGED_LABEL = "確認が必要な値（件）"
+
+
+def board_table(periods, rows: list[board.Row], *, flagged: dict[int, int] | None = None) -> BoardTable:
     columns = []
     for index, period in enumerate(periods):
         label = f"{period.fiscal_year}年度{period.get_half_display()}（{period.plan.short_label}）"
@@ -179,5 +184,7 @@ def board_table(periods, rows: list[board.Row]) -> BoardTable:
             record[f"state_{index}"] = cell
             record[f"submitted_{index}"] = submitted_text(cell)
             record[f"late_{index}"] = cell.days_late if cell.expected else None
+        record["flagged"] = (flagged or {}).get(row.region.pk, 0)
         data.append(record)
+    columns.append(("flagged", NumberColumn(verbose_name=FLAGGED_LABEL, default=0)))
     return BoardTable(data, extra_columns=columns)

@@ -23,10 +23,12 @@ from plans.models import Plan
 from regions import access
 from regions.models import Region
 from reports.audit import CONFLICT
+from reports.display.exports import export_response, requested_format
 from reports.display.labels import fiscal_period_label
 from reports.models import ProgressReport, ReportingPeriod
 from reports.posted import posted_version
 from reports.progress import workflow
+from reports.progress.export import report_lines_table
 from reports.progress.overview import (
     bureau_overview,
     central_overview,
@@ -34,7 +36,7 @@ from reports.progress.overview import (
     officer_overview,
     report_url,
 )
-from reports.progress.report_form import report_lines, summary_links
+from reports.progress.report_form import CAUSE_CHOICES, report_lines, summary_links
 
 State = ProgressReport.State
 SUCCESS = {
@@ -46,7 +48,11 @@ SUCCESS = {
 }
 # The three forms of the report page: the report itself, the review and the reopening.
 REPORT_FORM, REVIEW_FORM, REOPEN_FORM = "report", "review", "reopen"
-ACTIONS = {REPORT_FORM: ("save", "submit"), REVIEW_FORM: ("approve", "return"), REOPEN_FORM: ("reopen",)}
+ACTIONS = {
+    REPORT_FORM: ("save", "submit", "back"),
+    REVIEW_FORM: ("approve", "return"),
+    REOPEN_FORM: ("reopen",),
+}
 CHOOSE_ACTION = {
     REPORT_FORM: "操作（下書き保存・提出）を選んでください。",
     REVIEW_FORM: "操作（承認・差戻し）を選んでください。",
@@ -115,6 +121,11 @@ def existing_report(user, region_code: str, fiscal_year: int, half: str, program
 def report(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
     region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
     current = ProgressReport.objects.filter(period=period, region=region).first()
+    file_format = requested_format(request)
+    if request.method != "POST" and file_format and current is not None:
+        entries = current.entries.select_related("indicator__kpi")
+        filename = f"report_{region.code}_{period.fiscal_year}_{period.half}"
+        return export_response(report_lines_table(entries), file_format=file_format, filename=filename)
     if request.method != "POST":
         # built in memory: the report (and a line for an indicator added since) is stored on the first save
         return render_report(request, region, period, current)
@@ -123,6 +134,10 @@ def report(request, region_code: str, fiscal_year: int, half: str, programme: bo
         return render_report(request, region, period, current, refusal=refusal, posted=request.POST)
     current = workflow.report_of(period, region, request.user)
     action = request.POST.get("action")
+    if action == "back":  # from the confirmation page back to the form, with everything typed
+        return render_report(request, region, period, current, posted=request.POST, kept=True)
+    if action == "submit" and request.POST.get("confirmed") != "1":
+        return confirm_submission(request, region, period, current)
 
     def step(version: int):
         inputs = workflow.read_inputs(current, request.POST)
@@ -183,8 +198,42 @@ def attempt(request, region, period, current, step, *, form: str, action: str):
 # --- rendering --------------------------------------------------------------------------------------
 
 
-def render_report(request, region, period, current, *, refusal=None, form: str = REPORT_FORM, posted=None):
-    """The report page; after a refusal, `form` is the one that was sent and `posted` what it held."""
+def confirm_submission(request, region, period, current):
+    """提出's first step: the lines as they would be submitted beside their targets and pace, with
+    the warnings; only the confirming POST (the same fields, `confirmed`, the version the form was
+    opened at) submits. Refused (incomplete, unexplained, changed meanwhile), the form again with
+    everything typed. Nothing is written here."""
+    try:
+        inputs = workflow.read_inputs(current, request.POST)
+        workflow.check_submission(request.user, current, version=posted_version(request.POST), inputs=inputs)
+    except workflow.WorkflowError as refusal:
+        return render_report(request, region, period, current, refusal=refusal, posted=request.POST)
+    lines = report_lines(region, period, current, keep=request.POST)
+    context = {
+        "region": region,
+        "period": period,
+        "plan": period.plan,
+        "period_label": fiscal_period_label(period.fiscal_year, period.half),
+        "lines": lines,
+        "flagged": [line for line in lines if line.warnings],
+        "carried": carried_fields(request.POST),
+        "version": request.POST.get("version", ""),
+        "action_url": report_url(region, period, REPORT_FORM),
+    }
+    return render(request, "reports/progress_confirm.html", context)
+
+
+def carried_fields(posted) -> list[tuple[str, str]]:
+    """The form's fields as the confirmation page sends them again (hidden), but its own controls."""
+    own = ("csrfmiddlewaretoken", "action", "confirmed", "version")
+    return [(name, value) for name in posted if name not in own for value in posted.getlist(name)]
+
+
+def render_report(
+    request, region, period, current, *, refusal=None, form: str = REPORT_FORM, posted=None, kept=False
+):
+    """The report page; after a refusal, `form` is the one that was sent and `posted` what it held
+    (`kept`: shown again without a refusal, back from the confirmation page)."""
     user = request.user
     stale = refusal if isinstance(refusal, workflow.StaleReport) else None
     error = refusal if stale is None else None
@@ -194,7 +243,7 @@ def render_report(request, region, period, current, *, refusal=None, form: str =
     report_posted = posted if form == REPORT_FORM else None
     field_errors = errors[REPORT_FORM].field_errors if errors[REPORT_FORM] else {}
     # after a refused save the form keeps what was typed; after a conflict it shows the current values
-    keep = report_posted if (errors[REPORT_FORM] is not None and editable) else None
+    keep = report_posted if ((errors[REPORT_FORM] is not None or kept) and editable) else None
     lines = report_lines(
         region, period, current, keep=keep, errors=field_errors, sent=report_posted if stale else None
     )
@@ -209,6 +258,9 @@ def render_report(request, region, period, current, *, refusal=None, form: str =
         "late_label": lateness(current, period, timezone.localdate()),
         "submitted_by": user_name(current.submitted_by) if current and current.submitted_by else "",
         "reviewed_by": user_name(current.reviewed_by) if current and current.reviewed_by else "",
+        "flagged": [line for line in lines if line.entry is not None and line.entry.warnings],
+        "cause_choices": CAUSE_CHOICES,
+        "version": (posted or {}).get("version") if kept else (current.version if current else 0),
         "error": refusal,
         "field_errors": summary_links(lines, field_errors, errors[REVIEW_FORM], errors[REOPEN_FORM]),
         "stale": stale,
