@@ -10,6 +10,7 @@ TARGET_SCALE = 100
 UNCACHED_RATIO = 20  # every dashboard, the status board, the report page and an approval
 CACHED_RATIO = 2
 PACK_FIRST_MS = 2000  # a meeting pack's first open of a cut-off
+PACK_LATER_RATIO = 5  # every later open of it
 WORK_PAGES = ("status board", "report page", "approval")
 
 
@@ -94,7 +95,10 @@ def goal_misses(result: ScaleResult) -> list[str]:
         ratio = page.ratio_to(result.floor)
         if ratio is None:
             continue
-        if page.name.startswith("meeting pack"):
+        if page.name.startswith("meeting pack") and page.name.endswith("later opens"):
+            if ratio > PACK_LATER_RATIO:
+                misses.append(f"{page.name} {_ratio(ratio)} (goal {PACK_LATER_RATIO}×)")
+        elif page.name.startswith("meeting pack"):
             if page.median_ms > PACK_FIRST_MS:
                 misses.append(f"{page.name} {_ms(page.median_ms)} ms (goal {PACK_FIRST_MS:,} ms)")
         elif page.name.endswith(", cached"):
@@ -140,9 +144,12 @@ documents' data (`load_plan_data`), then for each scale generates synthetic plan
 each dashboard of that plan: warm-up requests, one untimed request whose SQL queries are counted, then
 the timed ones. Central staff's pages are then timed for a central user signed in with a second
 factor (`benchmarks/pages.py`): the status board over a reporting period per half-year with figures,
-神奈川県's submitted report, the pack of a 関東 liaison meeting whose cut-off has passed (print and
-XLSX), and approvals (a POST each, of one region's report after another, each submitted untimed just
-before).
+神奈川県's submitted report, the pack of a 関東 liaison meeting (print and XLSX: its first open of
+the cut-off with the cache cleared, then later opens; the cut-off is counted as settled at once, as a
+past meeting's is), and approvals (a POST each, of one region's report after another, each submitted
+untimed just before). The pack is of the action plan in force in the meeting's year, the documents'
+plan: the synthetic plans are written without history, so the pack's size does not grow with the
+scale.
 
 Times are wall-clock milliseconds per request through the whole Django stack (middleware, session,
 view, templates) but without a web server or network: median and 95th percentile. The floor is the
@@ -190,7 +197,7 @@ def render(results: list[ScaleResult], *, machine: list[str], command: str, date
         *summary_table(results),
         "## Goals: the first view after a change (uncached) within "
         f"{UNCACHED_RATIO}× the floor, cached within {CACHED_RATIO}×, a meeting pack's first open "
-        f"within {PACK_FIRST_MS:,} ms (set at {TARGET_SCALE}×)",
+        f"within {PACK_FIRST_MS:,} ms and later opens within {PACK_LATER_RATIO}× (set at {TARGET_SCALE}×)",
         "",
         *verdict(results),
         "## Per scale",
