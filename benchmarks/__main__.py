@@ -102,6 +102,8 @@ def machine_lines(database_origin: str) -> list[str]:
             else "from DATABASE_URL"
         ),
         f"DEBUG {'on' if settings.DEBUG else 'off'}",
+        # shared machines: other work slows every page alike, the floor included, so × floor holds
+        f"Load average when the run began: {os.getloadavg()[0]:.1f}",
     ]
 
 
