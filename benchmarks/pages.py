@@ -172,6 +172,7 @@ def _figures_sql(where: str) -> str:
 def raw_reads(plan, setup: WorkSetup | None, indicator_id: int | None) -> dict[str, float]:
     """Per page name: the raw read of the rows it shows (the targets and actuals of its scope)."""
     from regions.models import Block, Region
+    from reports.meetings.rules import plan_of_year
 
     kanto = Block.objects.get(code="kanto").pk
     kanagawa = Region.objects.get(code=REGION_CODE).pk
@@ -189,7 +190,9 @@ def raw_reads(plan, setup: WorkSetup | None, indicator_id: int | None) -> dict[s
         reads["report page (神奈川県)"] = reads["region (神奈川県)"]
         history = _figures_sql("AND r.block_id = %s").replace("kpis_target", "kpis_historicaltarget")
         history = history.replace("kpis_actual", "kpis_historicalactual")
-        pack = raw_read_ms(history, [plan.pk, kanto] * 2)
+        # a pack is of the action plan in force in its meeting's year (the documents' plan)
+        pack_plan = plan_of_year(setup.meeting.fiscal_year) or plan
+        pack = raw_read_ms(history, [pack_plan.pk, kanto] * 2)
         for name, _url, _cleared in work_pages(setup):
             if name.startswith("meeting pack"):
                 reads[name] = pack
