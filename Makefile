@@ -1,6 +1,6 @@
 # make run   – set up everything and serve the portal at http://127.0.0.1:8000/
 # make test  – set up what the tests need and run the whole suite
-# make bench – time the dashboards at 1×, 10× and 100× the real data (writes BENCHMARKS.md)
+# make bench – time the dashboards and work pages at 1×, 10× and 100× the real data (writes BENCHMARKS.md)
 # make serve – as `make run`, but served as in production: DEBUG off, gunicorn, collected static files
 # make backup – the data, history included, to backups/portal-<date>-<time>.yaml.gz with its manifest
 # make restore FILE=… – a backup into an empty database, checked against its manifest (docs/backup.md)
@@ -50,6 +50,11 @@ test: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+# The benchmark once at 1× with a few requests per page, its output thrown away (run by .ci/run)
+.PHONY: bench-smoke
+bench-smoke: install
+	$(BIN)/python -m benchmarks --smoke
 
 # Only the import of 10,000 actuals beside a raw insert; rewrites the block of BENCHMARKS.md for the
 # database in use (SQLite, or PostgreSQL through DATABASE_URL).

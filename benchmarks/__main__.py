@@ -1,8 +1,9 @@
-"""python -m benchmarks [--scales 1 10 100] [--repeat N] [--budget S] [--import-only] [--output BENCHMARKS.md]
+"""python -m benchmarks [--scales 1 10 100] [--repeat N] [--budget S] [--import-only] [--smoke] [--output FILE]
 
-Times every dashboard of a synthetic plan at each scale beside a trivial floor page, and an import of
-10,000 actuals beside a raw insert of the same rows, and writes the tables to BENCHMARKS.md. See
-benchmarks/report.py (ABOUT, IMPORT_ABOUT) for what is measured.
+Times every dashboard and work page of a synthetic plan at each scale beside a trivial floor page, and
+an import of 10,000 actuals beside a raw insert of the same rows, and writes the tables to BENCHMARKS.md.
+See benchmarks/report.py (ABOUT, IMPORT_ABOUT) for what is measured. `--smoke` runs everything once at
+1× with few requests and writes to a temporary file: a check that the benchmark still works.
 """
 
 import argparse
@@ -47,7 +48,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--profile-import", action="store_true", help="also print a cProfile of one import of new rows"
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        help="1× only, a few requests per page, a small import, the output in a temporary file",
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.scales, args.repeat, args.warmup, args.budget = [1], 3, 1, 2.0
+        args.import_rows, args.import_repeat = args.import_rows or 500, 1
     if min(args.scales) < 1 or args.repeat < 1 or args.warmup < 1 or args.import_repeat < 1:
         parser.error("scales, --repeat, --warmup and --import-repeat must be at least 1")
     if args.import_rows is not None and args.import_rows < 1:
@@ -67,6 +76,10 @@ def configure(temporary_folder: str) -> str:
     if not os.environ.get("SECRET_KEY"):
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+    # Plain http through the test client: with DEBUG off the HTTPS redirect would answer every page 301.
+    os.environ["PORTAL_HTTPS"] = "false"
+    # DEBUG off serves the hashed static names, from a manifest written by collectstatic
+    os.environ["STATIC_ROOT"] = str(Path(temporary_folder) / "static")
     if os.environ.get("DATABASE_URL"):
         return "DATABASE_URL"
     os.environ["DATABASE_URL"] = f"sqlite:///{Path(temporary_folder) / 'benchmark.sqlite3'}"
@@ -89,6 +102,8 @@ def machine_lines(database_origin: str) -> list[str]:
             else "from DATABASE_URL"
         ),
         f"DEBUG {'on' if settings.DEBUG else 'off'}",
+        # shared machines: other work slows every page alike, the floor included, so × floor holds
+        f"Load average when the run began: {os.getloadavg()[0]:.1f}",
     ]
 
 
@@ -153,6 +168,7 @@ def run_scale(client, scale: int, args):
     from django.urls import reverse
 
     from benchmarks.data import data_size, generate_scaled_data, size_of
+    from benchmarks.pages import raw_reads, remove, work_setup
     from benchmarks.report import ScaleResult
 
     started = time.perf_counter()
@@ -164,16 +180,61 @@ def run_scale(client, scale: int, args):
             f"{scale}×: plan {plan.number} generated in {generated:.1f} s ({rows['indicators']:,} "
             f"indicators, {rows['targets']:,} targets, {rows['actuals']:,} actuals)"
         )
-        floor = _timed(client, scale, "floor: login page", reverse("login"), args)
+        floor = _timed(client, scale, "floor: signed-in health page", reverse("health"), args)
         pages = []
-        for name, url in dashboard_pages(plan):
+        dashboards = dashboard_pages(plan)
+        for name, url in dashboards:
             pages.append(_timed(client, scale, f"{name}, uncached", url, args, before_each=clear_cache))
             pages.append(_timed(client, scale, f"{name}, cached", url, args))
+        setup = work_setup(plan)
+        try:
+            pages += work_timings(setup, scale, args)
+            raw = raw_reads(plan, setup, _indicator_of(dashboards))
+        finally:
+            remove(setup)
     finally:
         # One synthetic plan at a time, so that no page (compare) also reads the previous scale's
         # data; and none left behind in a database given by DATABASE_URL.
         plan.delete()
-    return ScaleResult(size_of(scale), plan.number, rows, generated, floor, pages)
+    return ScaleResult(size_of(scale), plan.number, rows, generated, floor, pages, raw)
+
+
+def signed_in_with_second_factor(client, user) -> None:
+    """As after a log-in with a code: central staff need one whenever DEBUG is off."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="benchmark", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def _indicator_of(dashboards: list[tuple[str, str]]) -> int | None:
+    url = dict(dashboards).get("indicator", "")
+    return int(url.strip("/").split("/")[-1]) if url else None
+
+
+def work_timings(setup, scale: int, args) -> list:
+    """Central staff's pages (each request a first view, but for a pack's later opens), then approvals."""
+    from django.test import Client
+
+    from benchmarks.pages import settled_at_once, time_approvals, work_pages
+
+    client = Client()
+    client.force_login(setup.central)
+    signed_in_with_second_factor(client, setup.central)
+    try:
+        with settled_at_once():
+            pages = [
+                _timed(client, scale, name, url, args, before_each=clear_cache if cleared else None)
+                for name, url, cleared in work_pages(setup)
+            ]
+        approvals = time_approvals(client, setup, repeat=args.repeat, budget_seconds=args.budget)
+        progress(f"{scale}×: {approvals.name:28} {approvals.median_ms or 0:9.1f} ms median")
+        return [*pages, approvals]
+    finally:
+        client.logout()
 
 
 def clear_cache() -> None:
@@ -237,10 +298,11 @@ def main(argv: list[str] | None = None) -> int:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
         call_command("load_plan_data", verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         progress("migrated and loaded the documents' data")
         command = " ".join(["python -m benchmarks", *argv])
         date = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-        output = args.output.resolve()
+        output = (Path(temporary_folder) / "BENCHMARKS.md") if args.smoke else args.output.resolve()
         previous = output.read_text(encoding="utf-8") if output.exists() else ""
         if args.import_only:
             text = previous or "# Benchmarks\n"
@@ -252,6 +314,10 @@ def main(argv: list[str] | None = None) -> int:
                 client.logout()
                 User.objects.filter(username=BENCHMARK_USERNAME).delete()
             text = render(results, machine=machine, command=command, date=date)
+            untimed = [page.name for r in results for page in [r.floor, *r.pages] if not page.timed]
+            if args.smoke and untimed:
+                progress(f"smoke test failed: no 200 answer from {', '.join(untimed)}")
+                return 1
         imported = run_import(args, _database_version(connection))
         block = import_block(imported, vendor=connection.vendor, machine=machine, command=command, date=date)
         text = with_import_block(text, connection.vendor, block, previous=previous)

@@ -1,12 +1,17 @@
 """BENCHMARKS.md: the machine, the data sizes, one table per scale, the 5× target, how to reproduce."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from benchmarks.data import Size
 from benchmarks.timing import PageTiming
 
 TARGET_SCALE = 100
-TARGET_RATIO = 5
+# The goals (issue "fast right after every change"), each × the signed-in floor unless in ms.
+UNCACHED_RATIO = 20  # every dashboard, the status board, the report page and an approval
+CACHED_RATIO = 2
+PACK_FIRST_MS = 2000  # a meeting pack's first open of a cut-off
+PACK_LATER_RATIO = 5  # every later open of it
+WORK_PAGES = ("status board", "report page", "approval")
 
 
 @dataclass(frozen=True)
@@ -17,6 +22,10 @@ class ScaleResult:
     generate_seconds: float
     floor: PageTiming
     pages: list[PageTiming]
+    raw_reads: dict[str, float] = field(default_factory=dict)
+
+    def raw_read_of(self, page: PageTiming) -> float | None:
+        return self.raw_reads.get(page.name.removesuffix(", uncached").removesuffix(", cached"))
 
 
 def _ms(value: float | None) -> str:
@@ -35,20 +44,29 @@ def _status(page: PageTiming) -> str:
     return str(page.status)
 
 
+def _raw_ratio(result: ScaleResult, page: PageTiming) -> str:
+    raw = result.raw_read_of(page)
+    if raw is None or not page.timed or page is result.floor:
+        return "—"
+    return f"{_ratio(page.median_ms / raw)} ({_ms(raw)} ms)"
+
+
 def scale_table(result: ScaleResult) -> list[str]:
     size, rows = result.size, result.rows
     lines = [
         f"### {size.scale}× — plan {result.plan_number}: {rows['indicators']:,} indicators, "
         f"{rows['targets']:,} targets, {rows['actuals']:,} actuals",
         "",
-        "| page | URL | status | queries | median ms | p95 ms | × floor | requests timed |",
-        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
+        "| page | URL | status | queries | median ms | p95 ms | × floor | × raw read (raw read) "
+        "| worker RSS MB | requests timed |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in [result.floor, *result.pages]:
         lines.append(
             f"| {page.name} | `{page.url}` | {_status(page)} | "
             f"{'—' if page.queries is None else page.queries} | {_ms(page.median_ms)} | "
-            f"{_ms(page.p95_ms)} | {_ratio(page.ratio_to(result.floor))} | {len(page.samples_ms) or '—'} |"
+            f"{_ms(page.p95_ms)} | {_ratio(page.ratio_to(result.floor))} | {_raw_ratio(result, page)} "
+            f"| {'—' if page.rss_mb is None else f'{page.rss_mb:,.0f}'} | {len(page.samples_ms) or '—'} |"
         )
     return [*lines, ""]
 
@@ -70,38 +88,44 @@ def summary_table(results: list[ScaleResult]) -> list[str]:
     return [*lines, ""]
 
 
+def goal_misses(result: ScaleResult) -> list[str]:
+    """Each page over its goal at this scale, as "page 12.3× (goal 20×)"."""
+    misses = []
+    for page in result.pages:
+        ratio = page.ratio_to(result.floor)
+        if ratio is None:
+            continue
+        if page.name.startswith("meeting pack") and page.name.endswith("later opens"):
+            if ratio > PACK_LATER_RATIO:
+                misses.append(f"{page.name} {_ratio(ratio)} (goal {PACK_LATER_RATIO}×)")
+        elif page.name.startswith("meeting pack"):
+            if page.median_ms > PACK_FIRST_MS:
+                misses.append(f"{page.name} {_ms(page.median_ms)} ms (goal {PACK_FIRST_MS:,} ms)")
+        elif page.name.endswith(", cached"):
+            if ratio > CACHED_RATIO:
+                misses.append(f"{page.name} {_ratio(ratio)} (goal {CACHED_RATIO}×)")
+        elif ratio > UNCACHED_RATIO:
+            misses.append(f"{page.name} {_ratio(ratio)} (goal {UNCACHED_RATIO}×)")
+    return misses
+
+
 def verdict(results: list[ScaleResult]) -> list[str]:
-    at_target = [r for r in results if r.size.scale == TARGET_SCALE]
-    if not at_target:
-        return [f"The target is judged at {TARGET_SCALE}×, which this run did not include.", ""]
-    result = at_target[0]
-    # Judged as viewers meet the pages: served from the cache. The uncached figures are the cost of
-    # the first view after a change, reported beside it.
-    cached = [p for p in result.pages if p.name.endswith(", cached")]
-    uncached = [p for p in result.pages if p.name.endswith(", uncached") and p.timed]
-    over = [p for p in cached if p.timed and p.ratio_to(result.floor) > TARGET_RATIO]
-    untimed = [p.name for p in result.pages if not p.timed]
     lines = []
-    if over:
-        lines.append(
-            f"**Not met at {TARGET_SCALE}×:** "
-            + ", ".join(f"{p.name} {_ratio(p.ratio_to(result.floor))}" for p in over)
-            + f" the floor ({_ms(result.floor.median_ms)} ms)."
-        )
-    else:
-        lines.append(
-            f"**Met at {TARGET_SCALE}×** for every dashboard as served from the cache "
-            f"(at most {_ratio(max(p.ratio_to(result.floor) for p in cached if p.timed))} the floor)."
-        )
-    if uncached:
-        slowest = max(uncached, key=lambda p: p.median_ms)
-        lines.append(
-            f"The first view after a change (uncached) is slower: up to {_ms(slowest.median_ms)} ms "
-            f"({slowest.name}, {_ratio(slowest.ratio_to(result.floor))} the floor)."
-        )
-    if untimed:
-        lines.append(f"Not timed (no 200 answer): {', '.join(untimed)}.")
-    return [" ".join(lines), ""]
+    for result in results:
+        misses = goal_misses(result)
+        floor = f"floor {_ms(result.floor.median_ms)} ms"
+        if not result.floor.timed:
+            lines.append(f"- {result.size.scale}×: the floor page was not timed ({_status(result.floor)}).")
+        elif misses:
+            lines.append(f"- {result.size.scale}× ({floor}): **not met** by " + "; ".join(misses) + ".")
+        else:
+            lines.append(f"- {result.size.scale}× ({floor}): **met** by every page timed.")
+        untimed = [p.name for p in result.pages if not p.timed]
+        if untimed:
+            lines.append(f"  Not timed (no 200 answer): {', '.join(untimed)}.")
+    if not any(r.size.scale == TARGET_SCALE for r in results):
+        lines.append(f"- The goals are set at {TARGET_SCALE}×, which this run did not include.")
+    return [*lines, ""]
 
 
 ABOUT = """\
@@ -109,24 +133,38 @@ ABOUT = """\
 
 Run `python -m benchmarks` (or `make bench`) from the project folder; `--scales 1 10 100`,
 `--repeat N` (timed requests per page, default 20, cut short after `--budget` seconds per page but
-never fewer than 5) and `--output FILE` change what it does. Without `DATABASE_URL` it migrates a
-throwaway SQLite file in a temporary folder and deletes it afterwards; with `DATABASE_URL` it uses that
-database (the output says which) and removes its synthetic plans and user when done. It loads the
+never fewer than 5) and `--output FILE` change what it does; `--smoke` (`make bench-smoke`, run by
+`.ci/run`) runs once at 1× with a few requests per page, writes to a temporary file and fails if a
+page does not answer 200. Without `DATABASE_URL` it migrates a throwaway SQLite file in a temporary
+folder and deletes it afterwards; with `DATABASE_URL` it uses that database (the output says which) and
+removes its synthetic plans and users when done. It runs with DEBUG off and `PORTAL_HTTPS=false` (the
+test client speaks plain http), static files collected into the temporary folder. It loads the
 documents' data (`load_plan_data`), then for each scale generates synthetic plan 90+scale
 (`benchmarks.data.generate_scaled_data`), signs in a viewer with the Django test client and requests
-each dashboard of that plan: two warm-up requests, one untimed request whose SQL queries are counted,
-then the timed ones.
+each dashboard of that plan: warm-up requests, one untimed request whose SQL queries are counted, then
+the timed ones. Central staff's pages are then timed for a central user signed in with a second
+factor (`benchmarks/pages.py`): the status board over a reporting period per half-year with figures,
+神奈川県's submitted report, the pack of a 関東 liaison meeting (print and XLSX: its first open of
+the cut-off with the cache cleared, then later opens; the cut-off is counted as settled at once, as a
+past meeting's is), and approvals (a POST each, of one region's report after another, each submitted
+untimed just before). The pack is of the action plan in force in the meeting's year, the documents'
+plan: the synthetic plans are written without history, so the pack's size does not grow with the
+scale.
 
 Times are wall-clock milliseconds per request through the whole Django stack (middleware, session,
 view, templates) but without a web server or network: median and 95th percentile. The floor is the
-login page, the cheapest page that still goes through the same middleware and base template; "×
-floor" is a page's median over the floor's median, so it carries over between machines better than
-the milliseconds do. The query count must not change with the scale (the tests in
-`tests/test_dashboard_queries.py` assert it); the time may, since every indicator and figure fetched
-is turned into Python objects, judged and rendered. Every dashboard is timed twice: "uncached", with
-the cache cleared before each request (the first view after a change to the data), and "cached", as
-every later viewer gets it until the data changes again (reports/dashboards/caching.py). The target is every
-dashboard within 5× the floor at 100×, judged on the cached views. A page answering 404 is listed, not timed. Timings are never asserted in tests.
+signed-in health page (`/health/`): the base template with its user area and nothing else, the least
+any signed-in page costs; "× floor" is a page's median over the floor's median, so it carries over
+between machines better than the milliseconds do. "× raw read" is a page's median over one SQL query
+reading, as tuples, the rows the page shows (the targets and actuals of its plan and scope; for a
+pack, their history rows; for the status board, the reports): the distance to what the database must
+do at least. "Worker RSS" is the benchmark process's resident memory after the page's requests: one
+process serving every page in turn, as a gunicorn worker does. The query count must not change with
+the scale (`tests/test_dashboard_queries.py` asserts it). Every dashboard is timed twice: "uncached",
+with the cache cleared before each request (the first view after a change to the data), and
+"cached", as every later viewer gets it until the data changes again
+(reports/dashboards/caching.py); the work pages are never cached. A page answering 404 is listed, not
+timed. Timings are never asserted in tests.
 """
 
 
@@ -157,7 +195,9 @@ def render(results: list[ScaleResult], *, machine: list[str], command: str, date
         "## Summary: median per request (× floor)",
         "",
         *summary_table(results),
-        f"## Target: every dashboard within {TARGET_RATIO}× the floor at {TARGET_SCALE}×",
+        "## Goals: the first view after a change (uncached) within "
+        f"{UNCACHED_RATIO}× the floor, cached within {CACHED_RATIO}×, a meeting pack's first open "
+        f"within {PACK_FIRST_MS:,} ms and later opens within {PACK_LATER_RATIO}× (set at {TARGET_SCALE}×)",
         "",
         *verdict(results),
         "## Per scale",

@@ -1,9 +1,11 @@
 """Timing one page through the Django test client: warm-up, query count, then timed repetitions."""
 
+import resource
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.db import connection, reset_queries
 from django.test import Client
@@ -20,6 +22,7 @@ class PageTiming:
     queries: int | None = None
     samples_ms: tuple[float, ...] = ()
     error: str | None = None
+    rss_mb: float | None = None  # the process's resident memory after the timed requests
 
     @property
     def timed(self) -> bool:
@@ -39,6 +42,18 @@ class PageTiming:
         if not (self.timed and floor.timed):
             return None
         return self.median_ms / floor.median_ms
+
+
+def rss_mb() -> float:
+    """This process's resident memory now (MB): the benchmark serves every page in one process, as a
+    worker does."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def time_page(
@@ -82,4 +97,4 @@ def time_page(
             samples.append((time.perf_counter() - start) * 1000)
     except Exception as error:  # a broken page is a result to report, not a reason to stop
         return PageTiming(name, url, 500, error=f"{type(error).__name__}: {error}"[:120])
-    return PageTiming(name, url, 200, query_count, tuple(samples))
+    return PageTiming(name, url, 200, query_count, tuple(samples), rss_mb=rss_mb())

@@ -25,6 +25,8 @@ two_factor_pages = [
 
 urlpatterns = [
     path("", home.home, name="home"),
+    # a signed-in page with only the base template (the benchmarks' floor)
+    path("health/", home.health, name="health"),
     # The password, then the second factor for those who have one (chizai_portal/second_factor.py).
     path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),

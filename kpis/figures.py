@@ -1,10 +1,13 @@
 """From ORM indicators to the achievement engine's plain inputs: the only place it meets the ORM.
 
 Fetch indicators through `with_figures()` (or prefetch "targets" and "actuals" and select
-"kpi__plan" yourself): the functions below then run no query.
+"kpi__plan" yourself): the functions below then run no query. A page that only judges (no target
+or actual shown as a model) fetches them through `with_figure_rows()` instead: the same two queries,
+read as value tuples straight into the engine's figures, without a model instance per figure.
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
@@ -28,6 +31,45 @@ from plans.models import Plan
 def with_figures(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
     """Indicators with what the engine reads: their plan, targets and actuals."""
     return indicators.select_related("kpi__plan").prefetch_related("targets", "actuals")
+
+
+TARGET_FIELDS = ("period", "year", "value", "start_year", "baseline_value", "baseline_year", "due_date")
+ACTUAL_FIELDS = ("period", "year", "value", "achieved_on")
+
+
+class FigureRowsQuerySet(QuerySet):
+    """Indicators whose targets and actuals are read as the engine's figures once the indicators
+    are (two queries, like a prefetch); `figures_of` then reads those."""
+
+    def _fetch_all(self):
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._result_cache and isinstance(self._result_cache[0], Indicator):
+            attach_figure_rows(self._result_cache)
+
+
+def with_figure_rows(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Indicators with their plan, and their targets and actuals as the engine's figures (not as
+    model instances: `indicator.targets.all()` would query again)."""
+    queryset = indicators.select_related("kpi__plan")
+    queryset.__class__ = FigureRowsQuerySet
+    return queryset
+
+
+def attach_figure_rows(indicators: list[Indicator]) -> None:
+    """Read the indicators' targets and actuals as value tuples, one query each, and keep each
+    indicator's as its figures (in the order a prefetch gives: year, then period)."""
+    ids = [indicator.pk for indicator in indicators]
+    targets, actuals = defaultdict(list), defaultdict(list)
+    for model, fields, figure, found in (
+        (Target, TARGET_FIELDS, TargetFigure, targets),
+        (Actual, ACTUAL_FIELDS, ActualFigure, actuals),
+    ):
+        rows = model.objects.filter(indicator_id__in=ids).order_by("indicator_id", "year", "period")
+        for indicator_id, *values in rows.values_list("indicator_id", *fields):
+            found[indicator_id].append(figure(*values))  # the fields in the dataclass's order
+    for indicator in indicators:
+        indicator.figure_rows = (tuple(targets[indicator.pk]), tuple(actuals[indicator.pk]))
 
 
 def thresholds_of(plan: Plan) -> Thresholds:
@@ -54,6 +96,9 @@ def actual_figure(actual: Actual) -> ActualFigure:
 
 def figures_of(indicator: Indicator, preliminary: tuple[ActualFigure, ...] = ()) -> IndicatorFigures:
     """The engine's inputs; `preliminary` figures (速報) stand in for approved ones of the same period."""
+    rows = getattr(indicator, "figure_rows", None)
+    if rows is not None:  # read by with_figure_rows(): already the engine's figures
+        return _figures(indicator, *rows, preliminary)
     # .all() reads the prefetched rows; a filter() would query again.
     return figures_from(indicator, indicator.targets.all(), indicator.actuals.all(), preliminary)
 
@@ -65,7 +110,20 @@ def figures_from(
     preliminary: tuple[ActualFigure, ...] = (),
 ) -> IndicatorFigures:
     """The engine's inputs from targets and actuals read elsewhere (e.g. as they were on a past date)."""
-    actual_figures = tuple(actual_figure(a) for a in actuals)
+    return _figures(
+        indicator,
+        tuple(target_figure(t) for t in targets),
+        tuple(actual_figure(a) for a in actuals),
+        preliminary,
+    )
+
+
+def _figures(
+    indicator: Indicator,
+    target_figures: tuple[TargetFigure, ...],
+    actual_figures: tuple[ActualFigure, ...],
+    preliminary: tuple[ActualFigure, ...],
+) -> IndicatorFigures:
     if preliminary:
         replaced = {(figure.period, figure.year) for figure in preliminary}
         actual_figures = tuple(a for a in actual_figures if (a.period, a.year) not in replaced) + tuple(
@@ -79,7 +137,7 @@ def figures_from(
             measure=indicator.measure,
             rate_places=indicator.rate_places,
         ),
-        targets=tuple(target_figure(t) for t in targets),
+        targets=target_figures,
         actuals=actual_figures,
         plan_start_year=indicator.kpi.plan.start_fiscal_year,
     )

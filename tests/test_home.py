@@ -116,3 +116,19 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client, period, username):
     with CaptureQueriesContext(connection) as more:
         assert client.get("/").status_code == 200
     assert len(more) == len(few), "\n".join(q["sql"][:160] for q in more.captured_queries)
+
+
+def test_the_health_page_answers_a_signed_in_user_with_the_base_template_alone(
+    client, django_assert_num_queries
+):
+    create_demo_users()
+    client.force_login(User.objects.get(username="demo-viewer"))
+    # the session and the user, then the user area of the base template (the role, in one
+    # transaction: groups and affiliation; the plans for the menu); nothing of the page's own
+    with django_assert_num_queries(7):
+        response = client.get("/health/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "ポータルは稼働しています。" in html and 'class="site-header"' in html
+    client.logout()
+    assert client.get("/health/").status_code == 302

@@ -373,3 +373,48 @@ def test_meeting_texts_are_shown_escaped_everywhere(client, users, kanto):
     workbook = openpyxl.load_workbook(io.BytesIO(client.get(f"/meetings/{meeting.pk}/pack.xlsx").content))
     facts = dict(sheet_rows(workbook, "会議")[1:])
     assert facts["会議名"] == PAYLOAD and facts["議事概要"] == PAYLOAD
+
+
+# --- a settled cut-off's snapshot, kept --------------------------------------------------------------
+
+
+def snapshot_queries(plan, moment):
+    from reports.meetings import snapshots
+
+    with CaptureQueriesContext(connection) as queries:
+        snapshot = snapshots.regional_snapshot(plan, moment)
+    return snapshot, len(queries.captured_queries)
+
+
+def test_a_settled_cut_off_is_read_from_the_history_once_then_kept(db, monkeypatch):
+    from plans.models import Plan
+    from reports.meetings import snapshots
+
+    plan, moment = Plan.objects.get(number=2), timezone.now()
+    monkeypatch.setattr(snapshots, "SETTLED_AFTER", datetime.timedelta(0))  # settled at once
+    first, read = snapshot_queries(plan, moment)
+    indicator = first.indicators[0]
+    Actual.objects.create(indicator_id=indicator.pk, period=Period.FISCAL_YEAR, year=2030, value=Decimal(7))
+    kept, reread = snapshot_queries(plan, moment)
+    assert reread == 1 < read  # the cache alone
+    assert [i.pk for i in kept.indicators] == [i.pk for i in first.indicators]
+    assert [(k.pk, k.region.name_ja, k.indicator_count) for k in kept.kpis] == [
+        (k.pk, k.region.name_ja, k.indicator_count) for k in first.kpis
+    ]
+    assert kept.figures == first.figures and all(kpi.plan is plan for kpi in kept.kpis)
+    assert all(i.kpi.plan is plan for i in kept.indicators)
+    # the actual written after the moment is in neither, and in a read of a later moment
+    assert all(a.year != 2030 for a in kept.figures[indicator.pk].actuals)
+    later = snapshots.read_regional_snapshot(plan, timezone.now())
+    assert any(a.year == 2030 for a in later.figures[indicator.pk].actuals)
+
+
+def test_a_cut_off_not_yet_settled_is_read_from_the_history_every_time(db):
+    from plans.models import Plan
+    from reports.meetings import snapshots
+
+    plan, moment = Plan.objects.get(number=2), timezone.now()
+    assert not snapshots.settled(moment)
+    _snapshot, read = snapshot_queries(plan, moment)
+    _again, reread = snapshot_queries(plan, moment)
+    assert reread == read > 1

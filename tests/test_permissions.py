@@ -73,6 +73,7 @@ RULES = {
     # a plain redirect to the current dashboard, which itself asks anonymous users to log in
     # a home page per role; a viewer is sent to the current plan's dashboard
     "home": Rule(get=same(200, SIGNED_IN) | {"viewer": 302}, post=same(405, SIGNED_IN)),
+    "health": EVERYONE_READS,
     "login": Rule(get=same(200, list(ROLES)), post=same(200, list(ROLES)), sends_anonymous_to_login=False),
     "logout": Rule(get=same(405, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False),
     # two-factor log-in (tests/test_two_factor.py): anyone signed in enrols and sees their own settings;

@@ -91,9 +91,16 @@ def test_the_status_board_counts_flagged_lines_per_region(client):
     }
     workflow.submit(User.objects.get(username="demo-pref-14"), report, version=report.version, inputs=inputs)
     client.force_login(User.objects.get(username="demo-bureau-kanto"))
-    table = client.get("/progress/status/").context["table"]
-    counts = {record["region"]: record["flagged"] for record in table.data.data}
+    page = client.get("/progress/status/")
+    counts = {record["region"]: record["flagged"] for record in page.context["table"].data.data}
     assert counts["神奈川県"] == 2 and counts["埼玉県"] == 0
+    # on screen too: the count is the row's last cell
+    screen = {row["region"]: row["cells"][-1] for row in page.context["board"]["rows"]}
+    assert (screen["神奈川県"], screen["埼玉県"]) == (
+        '<td class="number">2</td>',
+        '<td class="number">0</td>',
+    )
+    assert page.context["board"]["headings"][-1] == "確認が必要な値（件）"
     csv_text = client.get("/progress/status/", {"_export": "csv"}).content.decode("utf-8-sig")
     assert "確認が必要な値（件）" in csv_text.splitlines()[0]
 

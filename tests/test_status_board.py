@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -207,6 +208,34 @@ def test_csv_export_holds_the_states(client, users, reports):
     assert by_region["埼玉県"][2] == "差戻し"
     assert by_region["千葉県"][2] == "未着手"
     assert by_region["千葉県"][0] == "関東"
+
+
+def screen_cells(html: str) -> list[list[str]]:
+    """The on-screen table's rows (headings first), each cell's text without its tags."""
+    table = html.split('class="results status-board"')[1].split("</table>")[0]
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+        for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table, re.S)
+    ]
+
+
+def test_the_table_on_screen_shows_what_the_export_holds_with_links_to_the_reports(
+    client, users, reports, late_period
+):
+    login(client, users, "demo-jpo")
+    html = client.get(URL).content.decode()
+    exported = list(csv.reader(io.StringIO(client.get(URL, {"_export": "csv"}).content.decode("utf-8-sig"))))
+    on_screen = screen_cells(html)
+    assert on_screen[0] == exported[0] and len(on_screen) == len(exported) == Region.objects.count() + 1
+    by_region = {row[1]: row for row in on_screen[1:]}
+    exported_by_region = {row[1]: row for row in exported[1:]}
+    # the export writes days late as a number; the screen as 「n日」, and 0 where no report is expected
+    assert by_region["神奈川県"][2:5] == ["未着手", "", "10日"] and exported_by_region["神奈川県"][4] == "10"
+    assert by_region["神奈川県"][5] == "承認済み" and by_region["東京都"][2:5] == ["対象外", "", "0"]
+    assert [row[:4] for row in on_screen[1:]] == [row[:4] for row in exported[1:]]
+    for period in (reports, late_period):
+        report = reverse("reports:progress_report", args=["14", period.fiscal_year, period.half])
+        assert f'href="{report}"' in html
 
 
 def test_xlsx_export_opens_and_holds_the_same_states(client, users, reports):

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from kpis.figures import figures_of, with_figures
+from kpis.figures import figures_of, with_figure_rows, with_figures
 from kpis.models import Indicator, Kpi
 from kpis.rules.inputs import CUM, CUMULATIVE
 from kpis.rules.judgement import View
@@ -272,7 +272,7 @@ def plans_with_counts() -> QuerySet[Plan]:
 
 
 def last_year_with_data(plan: Plan, indicators: Iterable[Indicator]) -> int | None:
-    years = [a.year for i in indicators for a in i.actuals.all() if a.year in plan.fiscal_years]
+    years = [a.year for i in indicators for a in figures_of(i).actuals if a.year in plan.fiscal_years]
     return max(years, default=None)
 
 
@@ -306,8 +306,9 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
     forecasts of a plan whose judged year is under way (the plan in force: one at most).
     """
     plans = list(plans_with_counts())
+    # every plan's figures: read as the rule's inputs, not as a model instance each
     indicators = list(
-        with_figures(Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN))
+        with_figure_rows(Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN))
         .select_related("kpi__region__block")
         .order_by("kpi__plan__number", "kpi__region__order", "kpi__order", "kpi__code", "order", "code")
     )

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from kpis.figures import figures_of, thresholds_of, with_figures
+from kpis.figures import figures_of, thresholds_of, with_figure_rows
 from kpis.models import Indicator, Kpi
 from kpis.rules.forecasts import ForecastStatus
 from kpis.rules.inputs import CY, H1, H2, ActualFigure, IndicatorFigures
@@ -40,7 +40,9 @@ def plan_indicators(
     region=None,
     core_only: bool = False,
 ) -> QuerySet[Indicator]:
-    """A plan's indicators with everything the rule and the tables read."""
+    """A plan's indicators with everything the rule and the tables read: the figures as the rule's
+    inputs (kpis.figures.with_figure_rows), so that a plan's thousands of targets and actuals are
+    never turned into model instances."""
     indicators = Indicator.objects.filter(kpi__plan=plan)
     if level:
         indicators = indicators.filter(kpi__level=level)
@@ -51,7 +53,7 @@ def plan_indicators(
     if core_only:
         indicators = indicators.filter(kpi__kind=Kpi.Kind.CORE)
     return (
-        with_figures(indicators)
+        with_figure_rows(indicators)
         .select_related("kpi__region__block")
         .order_by("kpi__region__order", "kpi__order", "kpi__code", "order", "code")
     )

@@ -24,3 +24,11 @@ def home(request):
     else:
         return redirect("reports:current")
     return render(request, "reports/home.html", context | {"today": today})
+
+
+@login_required
+@require_safe
+def health(request):
+    """A signed-in page with nothing but the base template: what any page costs at least (the
+    benchmark's floor), and a check that the portal answers for a signed-in user."""
+    return render(request, "reports/health.html")

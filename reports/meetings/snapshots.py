@@ -8,11 +8,21 @@ history record per change, and the documents' data gets a first one when it is l
 
 Each reader is one query (the latest record per object is picked by the database); the objects come
 back as model instances, wired to each other here so that nothing queries again afterwards.
+
+A past moment never changes: history records are only ever added, stamped with the time of their
+write. So the plan's regional snapshot, the costly read (every KPI, indicator, target and actual of
+the plan, for the pack's national comparison), is kept in the cache the first time it is read once
+its moment has settled, and every later pack of that cut-off starts from it.
 """
 
 import datetime
+import pickle
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+
+from django.core.cache import caches
+from django.utils import timezone
 
 from kpis.figures import figures_from
 from kpis.models import Actual, Indicator, Kpi, Target
@@ -41,8 +51,52 @@ class IndicatorSnapshot:
         )
 
 
+# A write is stamped when it starts and seen once its transaction commits: a moment this far back
+# can no longer gain a record (no write of the portal's runs that long).
+SETTLED_AFTER = datetime.timedelta(minutes=10)
+CACHE_ALIAS = "default"
+# Keys carry the format: a snapshot kept by an older layout of these classes is never read.
+CACHE_FORMAT = 1
+
+
+def settled(moment: datetime.datetime, now: datetime.datetime | None = None) -> bool:
+    """Whether nothing can be added to the history at or before `moment` any more."""
+    return moment <= (now or timezone.now()) - SETTLED_AFTER
+
+
+def _snapshot_key(plan: Plan, moment: datetime.datetime) -> str:
+    return f"meeting-snapshot:{CACHE_FORMAT}:{plan.pk}:{moment.isoformat()}"
+
+
 def regional_snapshot(plan: Plan, moment: datetime.datetime) -> IndicatorSnapshot:
-    """The plan's regional KPIs, their indicators, targets and actuals as they were at `moment`."""
+    """The plan's regional KPIs, their indicators, targets and actuals as they were at `moment`:
+    read once from the history for a settled moment, then from the cache (a cache: if it loses the
+    snapshot, it is read again)."""
+    if not settled(moment):
+        return read_regional_snapshot(plan, moment)
+    cache, key = caches[CACHE_ALIAS], _snapshot_key(plan, moment)
+    kept = cache.get(key)
+    if kept is not None:
+        snapshot = pickle.loads(zlib.decompress(kept))
+        for kpi in snapshot.kpis:
+            kpi.plan = plan  # the caller's instance, as a fresh read gives
+        return snapshot
+    snapshot = read_regional_snapshot(plan, moment)
+    cache.set(key, _kept(snapshot), None)
+    return snapshot
+
+
+def _kept(snapshot: IndicatorSnapshot) -> bytes:
+    """The snapshot as kept: its instances without the history records they were made from (only
+    their fields are read), compressed."""
+    for instance in (*snapshot.kpis, *snapshot.indicators):
+        instance.__dict__.pop("_history", None)
+    return zlib.compress(pickle.dumps(snapshot, pickle.HIGHEST_PROTOCOL))
+
+
+def read_regional_snapshot(plan: Plan, moment: datetime.datetime) -> IndicatorSnapshot:
+    """The plan's regional KPIs, their indicators, targets and actuals as they were at `moment`,
+    read from the history."""
     regions = {region.pk: region for region in Region.objects.select_related("block")}
     kpis = [
         kpi

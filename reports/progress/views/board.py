@@ -86,6 +86,7 @@ def status_board(request):
         {
             "filters": filters,
             "table": table,
+            "board": screen_rows(periods, rows, flagged=flagged),
             "summaries": board.period_summaries(periods, rows),
             "state_labels": [board.STATE_LABELS[s] for s in board.COUNTED_STATES],
             "today": today,
@@ -164,18 +165,22 @@ def submitted_text(cell: board.Cell) -> str:
 FLAGGED_LABEL = "確認が必要な値（件）"
 
 
+def period_headings(period) -> tuple[str, str, str]:
+    """The headings of a period's three columns: state, submission time, days late."""
+    label = f"{period.fiscal_year}年度{period.get_half_display()}（{period.plan.short_label}）"
+    lock = board.LOCK_LABELS[period.is_locked]
+    return (f"{label} 状態［{lock}・期限{period.deadline:%m/%d}］", f"{label} 提出日時", f"{label} 遅延日数")
+
+
 def board_table(periods, rows: list[board.Row], *, flagged: dict[int, int] | None = None) -> BoardTable:
+    """The table as django-tables2 holds it, for the exports (CSV, XLSX)."""
     columns = []
     for index, period in enumerate(periods):
-        label = f"{period.fiscal_year}年度{period.get_half_display()}（{period.plan.short_label}）"
-        lock = board.LOCK_LABELS[period.is_locked]
+        state, submitted, late = period_headings(period)
         columns += [
-            (
-                f"state_{index}",
-                StateColumn(verbose_name=f"{label} 状態［{lock}・期限{period.deadline:%m/%d}］"),
-            ),
-            (f"submitted_{index}", tables.Column(verbose_name=f"{label} 提出日時", default="")),
-            (f"late_{index}", DaysLateColumn(verbose_name=f"{label} 遅延日数", default=0)),
+            (f"state_{index}", StateColumn(verbose_name=state)),
+            (f"submitted_{index}", tables.Column(verbose_name=submitted, default="")),
+            (f"late_{index}", DaysLateColumn(verbose_name=late, default=0)),
         ]
     data = []
     for row in rows:
@@ -188,3 +193,51 @@ def board_table(periods, rows: list[board.Row], *, flagged: dict[int, int] | Non
         data.append(record)
     columns.append(("flagged", NumberColumn(verbose_name=FLAGGED_LABEL, default=0)))
     return BoardTable(data, extra_columns=columns)
+
+
+# --- the table on screen --------------------------------------------------------------------------
+# Rendered by a plain loop over rows whose cells are written here, once: django-tables2 renders a
+# cell at a time (a template context and a reverse() each), most of the page's time with many periods.
+
+
+def _report_url_pattern(period) -> str:
+    """The period's report address with a marker for the region code, so one reverse() serves all
+    regions (a region code is digits: the marker never occurs in one)."""
+    return reverse(
+        report_url_name(period),
+        kwargs={"region_code": "REGION", "fiscal_year": period.fiscal_year, "half": period.half},
+    )
+
+
+def _state_html(cell: board.Cell, url: str) -> str:
+    if cell.state == board.NOT_EXPECTED:
+        return format_html('<span class="muted">{}</span>', cell.state_label)
+    return format_html('<a class="state state-{}" href="{}">{}</a>', cell.state, url, cell.state_label)
+
+
+def _days_late_text(cell: board.Cell) -> str:
+    # as the table's column shows it: "n日", and the column's default where no report is expected
+    return f"{cell.days_late}日" if cell.expected else "0"
+
+
+def screen_rows(periods, rows: list[board.Row], *, flagged: dict[int, int] | None = None) -> dict:
+    """Headings and, per region, its cells as HTML ready to print (the flagged lines' count last, as
+    in the exports): what the template loops over."""
+    patterns = [_report_url_pattern(period) for period in periods]
+    body = []
+    for row in rows:
+        cells = []
+        for pattern, cell in zip(patterns, row.cells, strict=True):
+            url = pattern.replace("REGION", row.region.code)
+            cells.append(
+                format_html(
+                    '<td>{}</td><td>{}</td><td class="number">{}</td>',
+                    _state_html(cell, url),
+                    submitted_text(cell),
+                    _days_late_text(cell),
+                )
+            )
+        cells.append(format_html('<td class="number">{}</td>', (flagged or {}).get(row.region.pk, 0)))
+        body.append({"block": row.region.block.name_ja, "region": row.region.name_ja, "cells": cells})
+    headings = [heading for period in periods for heading in period_headings(period)] + [FLAGGED_LABEL]
+    return {"headings": headings, "rows": body}
