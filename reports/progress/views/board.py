@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
+from plans.dates import SHORT, japanese_datetime
 from plans.models import Plan
 from regions import access
 from reports.dashboards.programme import report_url_name
-from reports.display.exports import export_response, requested_format
-from reports.display.tables import NumberColumn
+from reports.display.exports import export_response, requested_format, sheet_name
+from reports.display.tables import MomentColumn, NumberColumn
 from reports.models import ProgressReport, ReportingPeriod
 from reports.progress import board
 
@@ -78,7 +79,12 @@ def status_board(request):
 
     file_format = requested_format(request)
     if file_format:
-        return export_response(table, file_format=file_format, filename=f"status_board_{today:%Y%m%d}")
+        return export_response(
+            table,
+            file_format=file_format,
+            filename=f"status_board_{today:%Y%m%d}",
+            sheet=sheet_name("status", ""),
+        )
     return render(
         request,
         "reports/status_board.html",
@@ -148,15 +154,20 @@ def report_url(region, cell: board.Cell) -> str:
     )
 
 
-def submitted_text(cell: board.Cell) -> str:
-    """First submission, and the latest one when the report was submitted again after a return."""
+class SubmittedColumn(MomentColumn):
+    """On screen the first submission, and the latest one when the report was submitted again after a
+    return; in exports the first submission as a date cell (the latest has a column of its own)."""
+
+    def render(self, value, record, bound_column):
+        text = japanese_datetime(value, SHORT)
+        latest = record.get(bound_column.name.replace("submitted_", "resubmitted_"))
+        return f"{text}（再提出 {japanese_datetime(latest, SHORT)}）" if latest else text
+
+
+def resubmitted_at(cell: board.Cell):
+    """The latest submission when it is not the first (a report submitted again after a return)."""
     first, latest = cell.first_submitted_at, cell.submitted_at
-    if first is None:
-        return ""
-    text = f"{timezone.localtime(first):%Y-%m-%d %H:%M}"
-    if latest is not None and latest != first:
-        text += f"（再提出 {timezone.localtime(latest):%Y-%m-%d %H:%M}）"
-    return text
+    return latest if first is not None and latest is not None and latest != first else None
 
 
 def board_table(periods, rows: list[board.Row]) -> BoardTable:
@@ -169,7 +180,9 @@ def board_table(periods, rows: list[board.Row]) -> BoardTable:
                 f"state_{index}",
                 StateColumn(verbose_name=f"{label} 状態［{lock}・期限{period.deadline:%m/%d}］"),
             ),
-            (f"submitted_{index}", tables.Column(verbose_name=f"{label} 提出日時", default="")),
+            (f"submitted_{index}", SubmittedColumn(verbose_name=f"{label} 提出日時")),
+            # exported only: on screen the submitted cell says it
+            (f"resubmitted_{index}", MomentColumn(verbose_name=f"{label} 再提出日時", visible=False)),
             (f"late_{index}", DaysLateColumn(verbose_name=f"{label} 遅延日数", default=0)),
         ]
     data = []
@@ -177,7 +190,8 @@ def board_table(periods, rows: list[board.Row]) -> BoardTable:
         record = {"block": row.region.block.name_ja, "region": row.region.name_ja, "region_obj": row.region}
         for index, cell in enumerate(row.cells):
             record[f"state_{index}"] = cell
-            record[f"submitted_{index}"] = submitted_text(cell)
+            record[f"submitted_{index}"] = cell.first_submitted_at
+            record[f"resubmitted_{index}"] = resubmitted_at(cell)
             record[f"late_{index}"] = cell.days_late if cell.expected else None
         data.append(record)
     return BoardTable(data, extra_columns=columns)
