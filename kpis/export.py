@@ -13,6 +13,10 @@ XLSX alike, so it is shown as the text it is. Numbers (a negative one too), date
 left as they are, so they stay numbers and dates. import-export's own
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (losing data) and turns every
 cell into text, so these writers do the escaping themselves.
+
+Every XLSX sheet is written by `write_sheet`: a date or a moment stays a date cell (a moment in the
+portal's time zone, XLSX having none) with a format Excel shows, and each column is as wide as its
+longest line.
 """
 
 import csv
