@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kpis.figure_constraints import figure_constraints
 from kpis.history import user_reference
 from plans.fiscal import HALF_LABELS
 from plans.models import Plan
@@ -267,10 +268,6 @@ class FigureManager(models.Manager):
         )
 
 
-# what a figure is called in a message, by its constraints' prefix
-FIGURE_NAMES = {"target": "目標", "actual": "実績"}
-
-
 class Figure(FieldConstraints):
     """What targets and actuals share: a value of an indicator for one period."""
 
@@ -291,41 +288,6 @@ class Figure(FieldConstraints):
     class Meta:
         abstract = True
         ordering = ["indicator", "year", "period"]
-
-    @classmethod
-    def figure_constraints(cls, prefix: str) -> list:
-        return [
-            unique(
-                fields=["indicator", "period", "year"],
-                name=f"{prefix}_one_per_period",
-                message=f"この指標の同じ期間・年度の{FIGURE_NAMES[prefix]}は既に登録されています。",
-                field="year",
-            ),
-            check(
-                condition=models.Q(value__gte=0),
-                name=f"{prefix}_value_not_negative",
-                message="0以上の値を入力してください。",
-                field="value",
-            ),
-            check(
-                condition=~models.Q(measure="percent") | models.Q(value__lte=100),
-                name=f"{prefix}_percent_at_most_100",
-                message="割合は0〜100の範囲で入力してください。",
-                field="value",
-            ),
-            check(
-                condition=models.Q(year__gte=1990, year__lte=2100),
-                name=f"{prefix}_year_plausible",
-                message="年度（年）は1990〜2100の範囲で入力してください。",
-                field="year",
-            ),
-            check(
-                condition=models.Q(start_year__isnull=True) | models.Q(start_year__lte=models.F("year")),
-                name=f"{prefix}_start_not_after_end",
-                message="累計の開始年度は、年度（年）と同じか、それより前にしてください。",
-                field="start_year",
-            ),
-        ]
 
     def natural_key(self):
         return (*self.indicator.natural_key(), self.period, self.year)
@@ -362,7 +324,7 @@ class Target(Figure):
         verbose_name = _("目標")
         verbose_name_plural = _("目標")
         constraints = [
-            *Figure.figure_constraints("target"),
+            *figure_constraints("target"),
             check(
                 condition=models.Q(baseline_value__isnull=True) | models.Q(baseline_value__gte=0),
                 name="target_baseline_not_negative",
@@ -386,7 +348,7 @@ class Actual(Figure):
     class Meta(Figure.Meta):
         verbose_name = _("実績")
         verbose_name_plural = _("実績")
-        constraints = Figure.figure_constraints("actual")
+        constraints = figure_constraints("actual")
 
     def __str__(self):
         return f"{self.indicator.name} {self.get_period_display()} {self.year}: {self.value}"
