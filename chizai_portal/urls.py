@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
 from two_factor import views as two_factor
 
 from chizai_portal.second_factor import PortalLoginView
@@ -32,6 +33,9 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/two-factor/", include((two_factor_pages, "two_factor"))),
     path("admin/", admin.site.urls),
+    # the accessibility statement (docs/accessibility.md), readable without logging in, as a public
+    # body publishes it
+    path("accessibility/", TemplateView.as_view(template_name="accessibility.html"), name="accessibility"),
     path("", include("reports.urls")),
 ]
 

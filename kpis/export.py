@@ -13,19 +13,26 @@ XLSX alike, so it is shown as the text it is. Numbers (a negative one too), date
 left as they are, so they stay numbers and dates. import-export's own
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (losing data) and turns every
 cell into text, so these writers do the escaping themselves.
+
+Every XLSX sheet is written by `write_sheet`: a date or a moment stays a date cell (a moment in the
+portal's time zone, XLSX having none) with a format Excel shows, and each column is as wide as its
+longest line.
 """
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from unicodedata import east_asian_width
 
 import openpyxl
 import tablib
+from django.utils import timezone
 from django.utils.functional import Promise
 from import_export.formats import base_formats
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from kpis.resources import RESOURCES, FileKind
 
@@ -59,6 +66,10 @@ def csv_text(cell) -> str:
         return "1" if cell else "0"
     if isinstance(cell, Decimal):
         return format(cell, "f")
+    if isinstance(cell, datetime):
+        # what Excel reads back as a moment; an aware one in the portal's time zone
+        moment = timezone.localtime(cell) if cell.tzinfo is not None else cell
+        return f"{moment:%Y-%m-%d %H:%M}"
     if isinstance(cell, date):
         return cell.isoformat()
     return str(cell)
@@ -147,17 +158,51 @@ def xlsx_cell(cell):
         # Control characters cannot be stored in XLSX at all. They are removed before escaping: removed
         # after, "\x01=1+1" would become a formula.
         cell = ILLEGAL_CHARACTERS_RE.sub("", cell)
+    if isinstance(cell, datetime) and cell.tzinfo is not None:
+        # XLSX has no time zones: a moment is written as the portal's local time
+        cell = timezone.localtime(cell).replace(tzinfo=None)
     return escape_formula(cell)
 
 
+# What Excel shows a date or a moment as (Japanese Excel's own short forms); the cell stays a date.
+DATE_FORMAT = "yyyy/m/d"
+DATETIME_FORMAT = "yyyy/m/d h:mm"
+MIN_WIDTH, MAX_WIDTH = 6, 60
+
+
 def write_sheet(sheet, dataset: tablib.Dataset) -> None:
-    """The dataset into an empty sheet: a bold, frozen header row, then formula-safe cells."""
+    """The dataset into an empty sheet: a bold, frozen header row, then formula-safe cells; dates as
+    date cells Excel formats, each column as wide as its longest line (up to MAX_WIDTH)."""
     sheet.append([xlsx_cell(header) for header in dataset.headers])
     for header_cell in sheet[1]:
         header_cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
     for row in dataset:
         sheet.append([xlsx_cell(cell) for cell in row])
+    for cells in sheet.iter_cols():
+        for cell in cells:
+            if isinstance(cell.value, datetime):
+                cell.number_format = DATETIME_FORMAT
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+        sheet.column_dimensions[get_column_letter(cells[0].column)].width = column_width(cells)
+
+
+def column_width(cells) -> float:
+    """In Excel's units (about one half-width character): a full-width character counts two."""
+    widest = max((shown_width(cell.value) for cell in cells), default=0)
+    return min(max(widest + 2, MIN_WIDTH), MAX_WIDTH)
+
+
+def shown_width(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return len("2026/12/31 23:59")
+    if isinstance(value, date):
+        return len("2026/12/31")
+    lines = str(value).split("\n")
+    return max(sum(2 if east_asian_width(c) in "WF" else 1 for c in line) for line in lines)
 
 
 def dataset_to_xlsx(dataset: tablib.Dataset) -> bytes:

@@ -5,6 +5,7 @@ year), never by database ids. Every referenced key is loaded once per import (`K
 checked in Python, so an import of thousands of rows runs a handful of SELECTs.
 """
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -73,6 +74,52 @@ def region_problem(kpi: Kpi, file_region_code: str) -> str | None:
     if not file_region_code:
         return f'KPI "{kpi.code}" は地域KPIのため、地域コード（"{kpi_region_code}"）を入力してください'
     return f'地域コード "{file_region_code}" はKPI "{kpi.code}" の地域（"{kpi_region_code}"）と一致しません'
+
+
+# --- column names -----------------------------------------------------------------------------
+# Each column of the KPI, target and actual files has an English key (what an export writes) and a
+# Japanese name, the plan workbook's for the same column; a header may be either, in any case and
+# in full-width letters too (「ＫＰＩコード」, "PLAN"). Messages name a column as the file wrote it.
+
+JAPANESE_HEADERS = {
+    "plan": "計画",
+    "kpi_code": "KPIコード",
+    "level": "区分",
+    "region_code": "地域コード",
+    "kind": "種類",
+    "kpi_title": "名称",
+    "kpi_text": "KPI本文",
+    "period_label": "対象期間",
+    "stage": "知財活用ステージ",
+    "indicator_code": "指標コード",
+    "indicator_name": "指標名",
+    "unit": "単位",
+    "measure": "値の種類",
+    "target_shape": "目標の形",
+    "direction": "方向",
+    "aggregation": "集計",
+    "period": "期間",
+    "year": "年度",
+    "start_year": "累計の開始年度",
+    "baseline_value": "基準値",
+    "baseline_year": "基準年度",
+    "is_minimum": "以上",
+    "due_date": "期限",
+    "note": "注記",
+    "source": "出典",
+}
+
+
+def folded(header: str) -> str:
+    """A header compared loosely: full-width letters and digits as half-width, any case."""
+    return unicodedata.normalize("NFKC", header).strip().casefold()
+
+
+def header_keys(headers: list[str], names: dict[str, str]) -> list[str]:
+    """Each header as the key it names (`names`: key → Japanese name), or as written when it names
+    none (reported as unknown)."""
+    by_folded = {folded(key): key for key in names} | {folded(name): key for key, name in names.items()}
+    return [by_folded.get(folded(header), header) for header in headers]
 
 
 # --- shared machinery ------------------------------------------------------------------------

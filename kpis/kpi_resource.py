@@ -25,6 +25,19 @@ KPI_COLUMN_OF_ATTRIBUTE = {attribute: column for column, attribute in KPI_ATTRIB
 }
 
 
+def code_region_problem(kpi_code: str, region_text: str, regions: dict) -> str | None:
+    """A regional KPI's code begins with its region's code (14-1 is 神奈川県's, 28100-1 神戸市's): a
+    new KPI whose code names another region than its region_code is refused, never filed under the
+    wrong region. A code of any other form is left as it is."""
+    prefix = kpi_code.split("-", 1)[0] if "-" in kpi_code else ""
+    if not prefix or prefix == region_text or prefix not in regions or region_text not in regions:
+        return None
+    return (
+        f'KPIコード "{kpi_code}" は{regions[prefix].name_ja}（地域コード "{prefix}"）のKPIのコードです。'
+        f'地域コード "{region_text}" と一致しません'
+    )
+
+
 class KpiResource(NaturalKeyResource):
     """Creates and updates KPIs and their indicators; a KPI's own columns repeat on each of its rows."""
 
@@ -138,7 +151,7 @@ class KpiResource(NaturalKeyResource):
         if kpi is not None and kpi.pk:
             self.check_kpi_kept(kpi, region_text, region)
         else:
-            self.check_new_kpi_region(region_text)
+            self.check_new_kpi_region(kpi_key[1], region_text)
 
     def check_kpi_kept(self, kpi: Kpi, region_text: str, region: Region | None) -> None:
         level = self.row_kpi_values.get("level")
@@ -149,12 +162,16 @@ class KpiResource(NaturalKeyResource):
             if problem:
                 self.report("region_code", problem)
 
-    def check_new_kpi_region(self, region_text: str) -> None:
+    def check_new_kpi_region(self, kpi_code: str, region_text: str) -> None:
         level = self.row_kpi_values.get("level")
         if level == Kpi.Level.CENTRAL and region_text:
             self.report("region_code", "中央KPIでは地域コードを空欄にしてください")
         elif level == Kpi.Level.REGIONAL and not region_text:
             self.report("region_code", "地域KPIには地域コードを入力してください")
+        elif level == Kpi.Level.REGIONAL:
+            problem = code_region_problem(kpi_code, region_text, self.index.regions)
+            if problem:
+                self.report("region_code", problem)
 
     def check_kpi_consistent(self, kpi_key, region_text: str) -> None:
         values = {**self.row_kpi_values, "region_code": region_text}

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from kpis.figure_constraints import figure_constraints
 from kpis.history import user_reference
 from plans.fiscal import HALF_LABELS
 from plans.models import Plan
+from regions.constraints import FieldConstraints, check, unique
 from regions.models import Region
 
 
@@ -38,7 +40,7 @@ class IndustrialVisionManager(models.Manager):
         return self.get(plan__number=plan_number, region__code=region_code, number=number)
 
 
-class IndustrialVision(models.Model):
+class IndustrialVision(FieldConstraints):
     """産業振興ビジョン等: the prefectural policy a region's KPIs serve, with its stated goals."""
 
     plan = models.ForeignKey(
@@ -61,7 +63,12 @@ class IndustrialVision(models.Model):
         verbose_name = _("産業振興ビジョン等")
         verbose_name_plural = _("産業振興ビジョン等")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "region", "number"], name="vision_unique_number")
+            unique(
+                fields=["plan", "region", "number"],
+                name="vision_unique_number",
+                message="この地域のこの行動計画には、同じ番号の産業ビジョンが既にあります。",
+                field="number",
+            )
         ]
 
     def __str__(self):
@@ -78,7 +85,7 @@ class KpiManager(models.Manager):
         return self.get(plan__number=plan_number, code=code)
 
 
-class Kpi(models.Model):
+class Kpi(FieldConstraints):
     class Level(models.TextChoices):
         CENTRAL = "central", _("中央")
         REGIONAL = "regional", _("地域")
@@ -131,15 +138,24 @@ class Kpi(models.Model):
         verbose_name = _("KPI")
         verbose_name_plural = _("KPI")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="kpi_unique_code"),
-            models.CheckConstraint(
+            unique(
+                fields=["plan", "code"],
+                name="kpi_unique_code",
+                message="この行動計画には、同じKPIコードのKPIが既にあります。",
+                field="code",
+            ),
+            check(
                 condition=models.Q(level="central", region__isnull=True)
                 | models.Q(level="regional", region__isnull=False),
                 name="kpi_regional_has_region",
+                message="地域KPIには地域を選び、中央KPIでは地域を空欄にしてください。",
+                field="region",
             ),
-            models.CheckConstraint(
+            check(
                 condition=models.Q(stage__isnull=True) | models.Q(stage__gte=1, stage__lte=3),
                 name="kpi_stage_1_to_3",
+                message="支援段階は1〜3で入力してください。",
+                field="stage",
             ),
         ]
 
@@ -158,7 +174,7 @@ class IndicatorManager(models.Manager):
         return self.get(kpi__plan__number=plan_number, kpi__code=kpi_code, code=code)
 
 
-class Indicator(models.Model):
+class Indicator(FieldConstraints):
     """One numeric indicator of a KPI: what is counted, in which unit, and how it is judged."""
 
     class TargetShape(models.TextChoices):
@@ -212,13 +228,23 @@ class Indicator(models.Model):
         verbose_name = _("指標")
         verbose_name_plural = _("指標")
         constraints = [
-            models.UniqueConstraint(fields=["kpi", "code"], name="indicator_unique_code"),
-            models.CheckConstraint(
+            unique(
+                fields=["kpi", "code"],
+                name="indicator_unique_code",
+                message="このKPIには、同じ指標コードの指標が既にあります。",
+                field="code",
+            ),
+            check(
                 condition=~models.Q(measure="percent") | models.Q(unit="%"),
                 name="indicator_percent_unit",
+                message="割合の指標の単位は「%」にしてください。",
+                field="unit",
             ),
-            models.CheckConstraint(
-                condition=models.Q(rate_places__lte=3), name="indicator_rate_places_0_to_3"
+            check(
+                condition=models.Q(rate_places__lte=3),
+                name="indicator_rate_places_0_to_3",
+                message="達成率の小数点以下の桁数は0〜3で入力してください。",
+                field="rate_places",
             ),
         ]
 
@@ -242,7 +268,7 @@ class FigureManager(models.Manager):
         )
 
 
-class Figure(models.Model):
+class Figure(FieldConstraints):
     """What targets and actuals share: a value of an indicator for one period."""
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, verbose_name=_("指標"))
@@ -262,24 +288,6 @@ class Figure(models.Model):
     class Meta:
         abstract = True
         ordering = ["indicator", "year", "period"]
-
-    @classmethod
-    def figure_constraints(cls, prefix: str) -> list:
-        return [
-            models.UniqueConstraint(fields=["indicator", "period", "year"], name=f"{prefix}_one_per_period"),
-            models.CheckConstraint(condition=models.Q(value__gte=0), name=f"{prefix}_value_not_negative"),
-            models.CheckConstraint(
-                condition=~models.Q(measure="percent") | models.Q(value__lte=100),
-                name=f"{prefix}_percent_at_most_100",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(year__gte=1990, year__lte=2100), name=f"{prefix}_year_plausible"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(start_year__isnull=True) | models.Q(start_year__lte=models.F("year")),
-                name=f"{prefix}_start_not_after_end",
-            ),
-        ]
 
     def natural_key(self):
         return (*self.indicator.natural_key(), self.period, self.year)
@@ -316,10 +324,12 @@ class Target(Figure):
         verbose_name = _("目標")
         verbose_name_plural = _("目標")
         constraints = [
-            *Figure.figure_constraints("target"),
-            models.CheckConstraint(
+            *figure_constraints("target"),
+            check(
                 condition=models.Q(baseline_value__isnull=True) | models.Q(baseline_value__gte=0),
                 name="target_baseline_not_negative",
+                message="基準値は0以上で入力してください。",
+                field="baseline_value",
             ),
         ]
 
@@ -338,13 +348,13 @@ class Actual(Figure):
     class Meta(Figure.Meta):
         verbose_name = _("実績")
         verbose_name_plural = _("実績")
-        constraints = Figure.figure_constraints("actual")
+        constraints = figure_constraints("actual")
 
     def __str__(self):
         return f"{self.indicator.name} {self.get_period_display()} {self.year}: {self.value}"
 
 
-class Revision(models.Model):
+class Revision(FieldConstraints):
     """A revision of a KPI's text or of an indicator's target (3rd plan III-3: a KPI may be revised
     when the prefecture's vision changes), with its reason and the fiscal year it takes effect from.
     The figures themselves change through kpis/revisions.py; this row is what the liaison meeting reads.
@@ -378,7 +388,12 @@ class Revision(models.Model):
         verbose_name = _("KPI・目標の改定")
         verbose_name_plural = _("KPI・目標の改定")
         constraints = [
-            models.CheckConstraint(condition=~models.Q(reason=""), name="revision_has_reason"),
+            check(
+                condition=~models.Q(reason=""),
+                name="revision_has_reason",
+                message="改定理由を入力してください。",
+                field="reason",
+            ),
         ]
 
     def __str__(self):

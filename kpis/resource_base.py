@@ -10,7 +10,16 @@ from import_export.fields import Field
 from import_export.results import Result, RowResult
 
 from kpis.cells import cell_text, region_code_text
-from kpis.import_keys import KeyIndex, plan_number, plan_numbers_in, preview_text, same_text, save_or_explain
+from kpis.import_keys import (
+    JAPANESE_HEADERS,
+    KeyIndex,
+    header_keys,
+    plan_number,
+    plan_numbers_in,
+    preview_text,
+    same_text,
+    save_or_explain,
+)
 from plans.models import Plan
 from regions.models import Region
 
@@ -45,6 +54,8 @@ class NaturalKeyResource(resources.ModelResource):
     # index (full_clean would query each one), `measure` is copied from the indicator.
     not_cleaned: tuple[str, ...] = ()
     sheet_title = "data"
+    # a column's Japanese name where this file's differs from JAPANESE_HEADERS (目標値, 実績値)
+    own_japanese_headers: dict[str, str] = {}
 
     class Meta:
         skip_unchanged = True
@@ -63,6 +74,7 @@ class NaturalKeyResource(resources.ModelResource):
         self.seen_keys: dict[tuple, int] = {}
         self.values_before: list | None = None
         self.plan_numbers: set[int] = set()
+        self.written: dict[str, str] = {}
 
     # all-or-nothing, whoever calls
 
@@ -76,10 +88,10 @@ class NaturalKeyResource(resources.ModelResource):
         rollback_on_validation_errors=False,
         **kwargs,
     ):
-        header_problems = self.header_problems(list(dataset.headers or []))
-        if header_problems:
-            return self.result_for_header(header_problems)
-        return super().import_data(
+        refused = self.read_headers(dataset)
+        if refused is not None:
+            return refused
+        result = super().import_data(
             dataset,
             dry_run=dry_run,
             raise_errors=raise_errors,
@@ -88,6 +100,26 @@ class NaturalKeyResource(resources.ModelResource):
             rollback_on_validation_errors=True,
             **kwargs,
         )
+        return self.as_written(result)
+
+    def read_headers(self, dataset) -> Result | None:
+        """The result refusing the file for its header, or None once the dataset's headers are the
+        columns' keys (English or Japanese, in any case, read as the key they name)."""
+        written = [str(header) for header in dataset.headers or []]
+        keys = header_keys(written, self.japanese_headers)
+        problems = self.header_problems(written, keys)
+        if problems:
+            return self.result_for_header(problems)
+        self.written = {key: header for key, header in zip(keys, written, strict=True) if key != header}
+        dataset.headers = keys
+        return None
+
+    def as_written(self, result: Result) -> Result:
+        """Each row's messages under the column's header as the file wrote it (「計画」, "PLAN")."""
+        if self.written:
+            for row in result.invalid_rows:
+                row.error_dict = {self.written.get(key, key): texts for key, texts in row.error_dict.items()}
+        return result
 
     def get_row_result_class(self):
         return PreviewRowResult
@@ -98,17 +130,30 @@ class NaturalKeyResource(resources.ModelResource):
             self.import_fields = super().get_import_fields()
         return self.import_fields
 
-    def header_problems(self, headers: list[str]) -> dict[str, list[str]]:
-        known = [field.column_name for field in self.get_import_fields()]
+    @cached_property
+    def japanese_headers(self) -> dict[str, str]:
+        """Each column's key and its Japanese name, in the file's order of columns."""
+        return {
+            field.column_name: self.own_japanese_headers.get(field.column_name)
+            or JAPANESE_HEADERS.get(field.column_name, field.column_name)
+            for field in self.get_import_fields()
+        }
+
+    def header_problems(self, written: list[str], keys: list[str]) -> dict[str, list[str]]:
+        """Missing, unknown and repeated columns, by the header as written (a missing one by its
+        key and its Japanese name)."""
+        names = self.japanese_headers
         problems = defaultdict(list)
         for column in self.required_columns:
-            if column not in headers:
-                problems[column].append(f'必須の列 "{column}" がありません')
-        for column in headers:
-            if column not in known:
-                problems[column].append(f'列 "{column}" は不明です（使える列: {", ".join(known)}）')
-            elif headers.count(column) > 1 and not problems[column]:
-                problems[column].append(f'列 "{column}" が複数あります')
+            if column not in keys:
+                problems[column].append(f'必須の列 "{column}"（{names[column]}）がありません')
+        usable = "、".join(f"{key}（{name}）" for key, name in names.items())
+        for header, key in zip(written, keys, strict=True):
+            if key not in names:
+                problems[header].append(f'列 "{header}" は不明です（使える列: {usable}）')
+            elif keys.count(key) > 1 and not problems[header]:
+                same = "、".join(f'"{other}"' for other, k in zip(written, keys, strict=True) if k == key)
+                problems[header].append(f"同じ列 {same} が複数あります")
         return {column: messages for column, messages in problems.items() if messages}
 
     def result_for_header(self, problems: dict[str, list[str]]) -> Result:

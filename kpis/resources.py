@@ -73,10 +73,10 @@ class FigureResource(NaturalKeyResource):
         )
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
-        header_problems = self.header_problems(list(dataset.headers or []))
-        if header_problems:
-            return self.result_for_header(header_problems)
-        return import_figures(
+        refused = self.read_headers(dataset)
+        if refused is not None:
+            return refused
+        result = import_figures(
             self,
             dataset,
             dry_run=dry_run,
@@ -84,12 +84,14 @@ class FigureResource(NaturalKeyResource):
             file_name=kwargs.get("file_name"),
             raise_errors=raise_errors,
         )
+        return self.as_written(result)
 
 
 FIGURE_FIELDS = ("plan", "kpi_code", "region_code", "indicator_code", "period", "year", "start_year", "value")
 
 
 class TargetResource(FigureResource):
+    own_japanese_headers = {"value": "目標値"}
     baseline_value = Field("baseline_value", "baseline_value", DecimalCell("基準値"))
     baseline_year = Field("baseline_year", "baseline_year", YearCell("基準年度"))
     is_minimum = Field("is_minimum", "is_minimum", FlagCell("以上（下限目標）"))
@@ -113,6 +115,7 @@ class TargetResource(FigureResource):
 
 class ActualResource(FigureResource):
     sheet_title = "実績"
+    own_japanese_headers = {"value": "実績値"}
 
     class Meta(FigureResource.Meta):
         model = Actual

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from regions.constraints import FieldConstraints, check, unique
 from regions.models import Region
 
 # Action plans are numbered 1, 2, 3… (synthetic benchmark plans 89–190); a programme's record is
@@ -30,7 +31,7 @@ class PlanManager(models.Manager.from_queryset(PlanQuerySet)):
         return self.get(number=number)
 
 
-class Plan(models.Model):
+class Plan(FieldConstraints):
     """One 地域知財活性化行動計画 (1st: FY2016–2019, 2nd: FY2020–2022, 3rd: FY2023–2025), or one fiscal
     year of the model-region programme.
 
@@ -75,15 +76,19 @@ class Plan(models.Model):
         verbose_name = _("行動計画")
         verbose_name_plural = _("行動計画")
         constraints = [
-            models.CheckConstraint(
+            check(
                 condition=models.Q(end_fiscal_year__gte=models.F("start_fiscal_year")),
                 name="plan_span_not_reversed",
+                message="終了年度は、開始年度と同じか、それより後の年度にしてください。",
+                field="end_fiscal_year",
             ),
-            models.CheckConstraint(
+            check(
                 condition=models.Q(partial_percent__lte=models.F("achieved_percent")),
                 name="plan_thresholds_ordered",
+                message="△の基準（%）は、〇の基準（%）以下にしてください。",
+                field="partial_percent",
             ),
-            models.CheckConstraint(
+            check(
                 condition=models.Q(kind="action_plan", number__lt=ACTION_PLAN_NUMBER_LIMIT)
                 | models.Q(
                     kind="programme",
@@ -91,6 +96,8 @@ class Plan(models.Model):
                     end_fiscal_year=models.F("start_fiscal_year"),
                 ),
                 name="plan_number_by_kind",
+                message="番号は、行動計画では1〜999、事業では開始年度と同じ数にしてください（事業は1年度だけで、終了年度も開始年度と同じです）。",
+                field="number",
             ),
         ]
 
@@ -126,7 +133,7 @@ class BasicPolicyManager(models.Manager):
         return self.get(plan__number=plan_number, number=number)
 
 
-class BasicPolicy(models.Model):
+class BasicPolicy(FieldConstraints):
     """基本方針 of a plan."""
 
     plan = models.ForeignKey(
@@ -143,7 +150,14 @@ class BasicPolicy(models.Model):
         ordering = ["plan__number", "number"]
         verbose_name = _("基本方針")
         verbose_name_plural = _("基本方針")
-        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="policy_unique_number")]
+        constraints = [
+            unique(
+                fields=["plan", "number"],
+                name="policy_unique_number",
+                message="この行動計画には、同じ番号の基本方針が既にあります。",
+                field="number",
+            )
+        ]
 
     def __str__(self):
         return f"{self.plan.name} 基本方針{self.number}：{self.title}"
@@ -161,7 +175,7 @@ class MeasureManager(models.Manager):
         )
 
 
-class Measure(models.Model):
+class Measure(FieldConstraints):
     """施策: a line of a basic policy's table, with its deadline, reported result and mark."""
 
     class Category(models.TextChoices):
@@ -198,7 +212,12 @@ class Measure(models.Model):
         verbose_name = _("施策")
         verbose_name_plural = _("施策")
         constraints = [
-            models.UniqueConstraint(fields=["policy", "category", "number"], name="measure_unique_number"),
+            unique(
+                fields=["policy", "category", "number"],
+                name="measure_unique_number",
+                message="この基本方針の同じ区分には、同じ番号の施策が既にあります。",
+                field="number",
+            ),
         ]
 
     def __str__(self):
@@ -215,7 +234,7 @@ class ReportedResultManager(models.Manager):
         return self.get(plan__number=plan_number, scope=scope, area=area, fiscal_year=fiscal_year)
 
 
-class ReportedResult(models.Model):
+class ReportedResult(FieldConstraints):
     """A result the documents print only as a total (e.g. 北海道 4項目／4項目; 全国 136／148).
 
     No item-level data exists behind these figures, so they are kept as 報告値 and never
@@ -249,12 +268,17 @@ class ReportedResult(models.Model):
         verbose_name = _("報告値（集計のみ）")
         verbose_name_plural = _("報告値（集計のみ）")
         constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "scope", "area", "fiscal_year"], name="reported_result_unique"
+            unique(
+                fields=["plan", "scope", "area", "fiscal_year"],
+                name="reported_result_unique",
+                message="この行動計画・対象・範囲・年度の報告値は既に登録されています。",
+                field="fiscal_year",
             ),
-            models.CheckConstraint(
+            check(
                 condition=models.Q(items_achieved__lte=models.F("items_total")),
                 name="reported_result_achieved_within_total",
+                message="達成項目数は、項目数以下にしてください。",
+                field="items_achieved",
             ),
         ]
 
@@ -272,7 +296,7 @@ class DesignationManager(models.Manager):
         return self.get(programme__number=programme_number, region__code=region_code)
 
 
-class Designation(models.Model):
+class Designation(FieldConstraints):
     """A region the programme designates for its fiscal year (知財支援重点エリア, 004 §1(2)): a
     prefecture or a designated city, where a business producer is sent. The designated regions are
     the ones that own the programme's regional KPIs and report on them.
@@ -299,7 +323,12 @@ class Designation(models.Model):
         verbose_name = _("指定地域（知財支援重点エリア）")
         verbose_name_plural = _("指定地域（知財支援重点エリア）")
         constraints = [
-            models.UniqueConstraint(fields=["programme", "region"], name="designation_once_per_region"),
+            unique(
+                fields=["programme", "region"],
+                name="designation_once_per_region",
+                message="この地域は、この事業に既に指定されています。",
+                field="region",
+            ),
         ]
 
     def __str__(self):

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from regions.constraints import FieldConstraints, check
+
 
 class BlockManager(models.Manager):
     def get_by_natural_key(self, code):
@@ -38,7 +40,7 @@ class RegionManager(models.Manager):
         return self.get(code=code)
 
 
-class Region(models.Model):
+class Region(FieldConstraints):
     """A prefecture (JIS code 01–47) or a designated city taking part in a programme."""
 
     class Kind(models.TextChoices):
@@ -75,10 +77,12 @@ class Region(models.Model):
         verbose_name = _("地域")
         verbose_name_plural = _("地域")
         constraints = [
-            models.CheckConstraint(
+            check(
                 condition=models.Q(kind="prefecture", prefecture__isnull=True)
                 | models.Q(kind="designated_city", prefecture__isnull=False),
                 name="region_city_has_prefecture",
+                message="政令指定都市には所在都道府県を選び、都道府県では所在都道府県を空欄にしてください。",
+                field="prefecture",
             ),
         ]
 
@@ -91,7 +95,7 @@ class Region(models.Model):
     natural_key.dependencies = ["regions.block"]
 
 
-class Affiliation(models.Model):
+class Affiliation(FieldConstraints):
     """Which organisation a user belongs to: a block's bureau, or one region's office.
 
     Central staff and viewers have none. Scoping rules built on this live with the roles.
@@ -121,9 +125,11 @@ class Affiliation(models.Model):
         verbose_name = _("所属")
         verbose_name_plural = _("所属")
         constraints = [
-            models.CheckConstraint(
+            check(
                 condition=models.Q(block__isnull=True) | models.Q(region__isnull=True),
                 name="affiliation_block_or_region",
+                message="所属は、ブロック（経済産業局等）か地域（自治体）のどちらか一方だけを選んでください。",
+                field="region",
             ),
         ]
 

@@ -46,3 +46,28 @@ def test_under_debug_a_missing_page_is_the_portals_japanese_404(client, settings
     html = response.content.decode()
     assert response.status_code == 404
     assert "ページが見つかりません（404）" in html and "Django tried these URL patterns" not in html
+
+
+@pytest.mark.django_db
+def test_under_debug_a_forbidden_page_is_the_portals_japanese_403_with_its_reason(client, settings):
+    settings.DEBUG = True
+    create_demo_users()
+    client.force_login(User.objects.get(username="demo-pref-14"))
+    response = client.get("/progress/status/")
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "この操作は許可されていません（403）" in html
+    assert "提出状況一覧を見られるのは、中央（特許庁・INPIT）と経済産業局等の担当者です。" in html
+    assert "Traceback" not in html and "PermissionDenied" not in html
+
+
+@pytest.mark.django_db
+def test_under_debug_a_refused_form_token_is_the_portals_japanese_403(settings):
+    settings.DEBUG = True
+    create_demo_users()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.get(username="demo-jpo"))
+    response = client.post("/progress/periods/", {"plan": "2"})
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="ja"' in html and "CSRF verification failed" not in html

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from submitting import complete
 
+from plans.dates import era_date
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Block, Region
@@ -43,7 +44,7 @@ def test_an_officer_sees_the_open_report_its_deadline_and_the_days_left(client, 
     response, html = page_of(client, "demo-pref-14")
     assert response.status_code == 200
     assert "神奈川県の報告" in html
-    assert f"{period.deadline:%Y年%-m月%-d日}" in html
+    assert era_date(period.deadline) in html  # a table cell: the short form, 令和8年12月18日
     assert f"あと{DEMO_DEADLINE_DAYS_AHEAD}日" in html
     assert 'href="/progress/14/2022/h1/"' in html and "入力する" in html
 

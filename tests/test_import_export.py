@@ -543,7 +543,7 @@ def test_a_missing_required_column_is_reported_on_line_1_and_nothing_is_written(
 
     outcome = import_file(kind=FileKind.ACTUALS, data=data, file_format="csv", dry_run=False)
 
-    assert outcome.errors == (LineError(1, "value", '必須の列 "value" がありません'),)
+    assert outcome.errors == (LineError(1, "value", '必須の列 "value"（実績値）がありません'),)
     assert database_state() == before
 
 
@@ -555,7 +555,7 @@ def test_the_command_reports_a_missing_required_column(kpi_data, tmp_path):
     with pytest.raises(CommandError):
         call_command("import_actuals", str(path), stderr=err)
 
-    assert err.getvalue().splitlines() == ['1行目 value: 必須の列 "value" がありません']
+    assert err.getvalue().splitlines() == ['1行目 value: 必須の列 "value"（実績値）がありません']
 
 
 def test_a_misspelt_column_is_reported_rather_than_ignored(kpi_data):

@@ -127,7 +127,7 @@ def test_a_revision_shows_on_a_page_that_was_cached_before(client, users, django
             "関東経済産業局 知的財産室",
         ],
     ]
-    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", row[6]) for row in rows)
+    assert all(re.fullmatch(r"令和\d+年\d+月\d+日 \d\d:\d\d", row[6]) for row in rows)
 
 
 def test_the_revisions_of_a_kpi_are_exported(client, users):

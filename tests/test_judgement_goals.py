@@ -329,7 +329,7 @@ def test_a_milestone_done_late_is_the_same_cross_from_every_view_past_its_due_da
 
 def test_a_milestone_in_progress_names_its_due_date():
     result = judged(launch(), View.fiscal_year(2020), datetime.date(2020, 12, 1))
-    assert pace_text(result, "件") == "2021年3月31日までに達成"
+    assert pace_text(result, "件") == "2021年3月31日（令和3年3月31日）までに達成"
 
 
 def test_a_goal_to_date_is_the_goal_years_result_once_it_is_over():

@@ -10,6 +10,7 @@ from django.urls import reverse
 from submitting import complete
 
 from kpis.models import Actual
+from plans.dates import era_date
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Region
@@ -82,7 +83,7 @@ def test_central_staff_see_every_period_with_its_reports_per_state(client, users
     html = response.content.decode()
     assert "第2次地域知財活性化行動計画" in html or period.plan.name in html
     assert "受付を終了する" in html and "受付を再開する" in html
-    assert f"{period.deadline.year}年{period.deadline.month}月{period.deadline.day}日" in html
+    assert era_date(period.deadline) in html  # a table cell: the short form, 令和8年12月18日
     assert '<label for="id_deadline">' in html and 'type="date"' in html
 
 
@@ -278,7 +279,10 @@ def test_opening_a_period_with_a_past_deadline_asks_for_confirmation_and_keeps_t
     refused = client.post("/progress/periods/", posted)
     html = refused.content.decode()
     assert refused.status_code == 400
-    assert "提出期限（2020年1月1日）が今日より前の日付です" in html and 'value="2020-01-01"' in html
+    assert (
+        "提出期限 2020年1月1日（令和2年1月1日） が今日より前の日付です" in html
+        and 'value="2020-01-01"' in html
+    )
     assert not ReportingPeriod.objects.filter(fiscal_year=2022, half="h2").exists()
     confirmed = client.post("/progress/periods/", posted | {"confirm_past": "on"})
     assert confirmed.status_code == 302

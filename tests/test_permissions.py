@@ -76,6 +76,10 @@ RULES = {
     "health": EVERYONE_READS,
     "login": Rule(get=same(200, list(ROLES)), post=same(200, list(ROLES)), sends_anonymous_to_login=False),
     "logout": Rule(get=same(405, list(ROLES)), post=same(302, list(ROLES)), sends_anonymous_to_login=False),
+    # the accessibility statement, public as a public body's is
+    "accessibility": Rule(
+        get=same(200, list(ROLES)), post=same(405, list(ROLES)), sends_anonymous_to_login=False
+    ),
     # two-factor log-in (tests/test_two_factor.py): anyone signed in enrols and sees their own settings;
     # the pages that show or change an enrolled device need a log-in with the second factor, so a
     # session without one is sent to log in (302) — here nobody has one

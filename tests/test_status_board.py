@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from submitting import complete
 
+from plans.dates import SHORT, japanese_datetime
 from plans.models import Plan
 from regions.demo import create_demo_users
 from regions.models import Block, Region
@@ -145,8 +146,9 @@ def test_days_late_and_submission_time(client, users, period, late_period):
     assert rows["神奈川県"]["late_1"] == 0
     assert rows["千葉県"]["late_0"] == 10  # still missing: ten days past the deadline today
     assert rows["千葉県"]["late_1"] == 0
-    submitted = timezone.localtime(ProgressReport.objects.get(pk=kanagawa.pk).first_submitted_at)
-    assert rows["神奈川県"]["submitted_0"] == f"{submitted:%Y-%m-%d %H:%M}"
+    submitted = ProgressReport.objects.get(pk=kanagawa.pk).first_submitted_at
+    assert rows["神奈川県"]["submitted_0"] == submitted
+    assert japanese_datetime(submitted, SHORT) in response.content.decode()  # 令和8年12月4日 13:02
     assert summaries[0].late == summaries[0].expected  # everyone is late in the closed period
     assert summaries[1].late == 0
     html = response.content.decode()
@@ -225,6 +227,10 @@ def test_the_table_on_screen_shows_what_the_export_holds_with_links_to_the_repor
     login(client, users, "demo-jpo")
     html = client.get(URL).content.decode()
     exported = list(csv.reader(io.StringIO(client.get(URL, {"_export": "csv"}).content.decode("utf-8-sig"))))
+    # the export has a column of its own for a resubmission; on screen the submitted cell says it
+    shown = [i for i, heading in enumerate(exported[0]) if not heading.endswith("再提出日時")]
+    assert len(shown) == len(exported[0]) - 2  # one per period
+    exported = [[row[i] for i in shown] for row in exported]
     on_screen = screen_cells(html)
     assert on_screen[0] == exported[0] and len(on_screen) == len(exported) == Region.objects.count() + 1
     by_region = {row[1]: row for row in on_screen[1:]}
@@ -255,6 +261,16 @@ def test_xlsx_export_opens_and_holds_the_same_states(client, users, reports):
     assert by_region["青森県"][state_column] == "作成中"
     assert by_region["神奈川県"][late_column] == 0
     assert by_region["東京都"][late_column] is None
+    # the submission is a date cell in Japan's time, shown by Excel as a date and time
+    assert sheet.title == "提出状況"
+    submitted_column = header.index(next(h for h in header if h.endswith("提出日時")))
+    first = ProgressReport.objects.get(region__code="14").first_submitted_at
+    assert by_region["神奈川県"][submitted_column] == timezone.localtime(first).replace(
+        tzinfo=None, microsecond=0
+    )
+    cell = sheet.cell(row=body.index(by_region["神奈川県"]) + 2, column=submitted_column + 1)
+    assert cell.is_date and cell.number_format == "yyyy/m/d h:mm"
+    assert any(h.endswith("再提出日時") for h in header)
 
 
 # --- the plain row-building functions -------------------------------------------------------------

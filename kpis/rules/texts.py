@@ -11,6 +11,7 @@ from kpis.rules.inputs import COUNT, CUM, CY, FY, H1, HALVES, TargetFigure
 from kpis.rules.judged import Judgement
 from kpis.rules.pace import Pace, PaceKind
 from kpis.rules.view_periods import through_label, year_label
+from plans.dates import japanese_date
 
 TRAJECTORY_NOTE = "基準値から目標値までを直線で結んだポータルの目安で、文書が定めた目標ではありません"
 
@@ -98,7 +99,8 @@ def _deadline(result: Judgement, pace: Pace, unit, whole) -> str:
 
 
 def date_label(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    """A deadline in a sentence: 2021年3月31日（令和3年3月31日）."""
+    return japanese_date(day)
 
 
 def target_basis(target: TargetFigure, *, plan_start_year: int | None = None) -> str:

@@ -15,7 +15,7 @@ from reports.dashboards import caching
 from reports.dashboards.forecasts import forecasts_beside, published_forecasts, shows_forecasts
 from reports.dashboards.preliminary import may_include_preliminary, scope_token, submitted_figures
 from reports.dashboards.selectors import default_fiscal_year, judge_indicators, plan_indicators
-from reports.display.exports import export_response, requested_format
+from reports.display.exports import export_response, requested_format, sheet_name
 from reports.display.filters import IndicatorFilter
 from reports.display.labels import fiscal_period_label
 
@@ -83,7 +83,9 @@ def export_if_asked(request, tables: dict, filename: str):
     table = tables.get(name)
     if table is None:
         return None
-    return export_response(table, file_format=file_format, filename=f"{filename}_{name}")
+    return export_response(
+        table, file_format=file_format, filename=f"{filename}_{name}", sheet=sheet_name(name, name)
+    )
 
 
 # --- cached pages --------------------------------------------------------------------------------

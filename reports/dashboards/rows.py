@@ -3,7 +3,6 @@ block and region pages, the programme page and a meeting's pack all build theirs
 sheet equals the dashboard's export for the same moment."""
 
 from django.urls import reverse
-from django.utils import timezone
 
 from kpis.rules.inputs import CY, FY
 from kpis.rules.rates import items_rate
@@ -42,7 +41,7 @@ def revision_row(revision, url: str | None = None) -> dict:
         "new": new,
         "reason": revision.reason,
         "revised_by": person(revision.revised_by),
-        "revised_at": f"{timezone.localtime(revision.revised_at):%Y-%m-%d %H:%M}",
+        "revised_at": revision.revised_at,
     }
 
 

@@ -57,20 +57,45 @@ FORMATS = {
 }
 
 
+# The sheet each exported table is written on, by its `table` name (a region's indicators,
+# `region-<code>`, are 「指標別」 too); a name not listed keeps the file's name.
+SHEET_NAMES = {
+    "central": "中央KPI（年度）",
+    "calendar": "中央KPI（暦年）",
+    "blocks": "ブロック別",
+    "summary": "地域別の集計",
+    "indicators": "指標別",
+    "years": "年度別",
+    "targets": "目標",
+    "series": "計画をまたぐ推移",
+    "revisions": "改定",
+    "plans": "計画の比較",
+    "chains": "指標のつながり",
+    "status": "提出状況",
+}
+
+
+def sheet_name(table_name: str, fallback: str) -> str:
+    """The Japanese sheet name of an exported table (XLSX allows 31 characters)."""
+    name = SHEET_NAMES.get(table_name.split("-")[0], fallback)
+    return name[:31]
+
+
 def requested_format(request) -> str | None:
     value = request.GET.get(EXPORT_PARAMETER)
     return value if value in FORMATS else None
 
 
 def table_dataset(table, title: str) -> tablib.Dataset:
+    """The table's header and values; `title` names its sheet in an XLSX."""
     rows = list(table.as_values())
     dataset = tablib.Dataset(*rows[1:], headers=[str(h) for h in rows[0]])
     dataset.title = title[:31]  # the longest sheet name XLSX allows
     return dataset
 
 
-def export_response(table, *, file_format: str, filename: str) -> HttpResponse:
+def export_response(table, *, file_format: str, filename: str, sheet: str = "") -> HttpResponse:
     content_type, write, ending = FORMATS[file_format]
-    response = HttpResponse(write(table_dataset(table, filename)), content_type=content_type)
+    response = HttpResponse(write(table_dataset(table, sheet or filename)), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}{ending}"'
     return response

@@ -4,6 +4,7 @@ Plain functions of values and model objects already read; no query."""
 
 from kpis.history import user_name
 from kpis.rules.inputs import CUM, CY, H1, H2, NO_TARGET, PER_YEAR
+from plans.dates import japanese_date
 from plans.fiscal import HALF_LABELS, calendar_year_label, fiscal_year_label, half_with_months
 
 # A central entry's period: the year's own figure or one half.
@@ -74,7 +75,7 @@ def target_label(target, unit: str) -> str:
         base = short_year_label(target.baseline_year, calendar) if target.baseline_year else "基準年不明"
         text = f"{amount(target.baseline_value, unit)}（{base}）→ {text}"
     if target.period != CUM and target.due_date:
-        text += f" 期限 {target.due_date:%Y年%m月%d日}"
+        text += f" 期限 {japanese_date(target.due_date)}"
     return text
 
 

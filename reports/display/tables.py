@@ -9,6 +9,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from kpis.rules.rates import round_percent
+from plans.dates import SHORT, japanese_datetime, local
 from plans.fiscal import H1, H2, HALF_LABELS
 from reports.display.formatting import display_number, display_percent, plain_number
 from reports.display.judgements import forecast_html, status_html
@@ -74,6 +75,21 @@ class ForecastColumn(NumberColumn):
 
     def render(self, value, record):
         return forecast_html(value, record, suffix=self.suffix)
+
+
+class MomentColumn(tables.Column):
+    """A moment: on screen the short Japanese form (令和8年12月4日 13:02); in exports the moment itself
+    in the portal's time zone, so that a spreadsheet gets a date cell, not text."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default", "")
+        super().__init__(*args, **kwargs)
+
+    def render(self, value):
+        return japanese_datetime(value, SHORT)
+
+    def value(self, value):
+        return local(value).replace(tzinfo=None, microsecond=0)
 
 
 class TextColumn(tables.Column):
@@ -185,7 +201,7 @@ class RevisionTable(tables.Table):
     new = tables.Column(verbose_name="改定後", attrs={"td": {"class": "revision-text"}})
     reason = tables.Column(verbose_name="改定理由", attrs={"td": {"class": "revision-text"}})
     revised_by = tables.Column(verbose_name="改定者")
-    revised_at = tables.Column(verbose_name="改定日時")
+    revised_at = MomentColumn(verbose_name="改定日時")
 
     class Meta:
         orderable = False

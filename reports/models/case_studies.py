@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from kpis.history import user_reference
 from kpis.models import Indicator, Kpi
 from plans.models import Plan
+from regions.constraints import FieldConstraints, check, unique
 from regions.models import Region
 
 
@@ -42,7 +43,7 @@ class CaseStudyManager(models.Manager):
         return self.get(plan__number=plan_number, code=code)
 
 
-class CaseStudy(models.Model):
+class CaseStudy(FieldConstraints):
     """A region's case study (成果事例): what the supporting bodies did, step by step, and what came of it.
     A case study without a region is a central one (中央レベル, 000 §4-3: the help desks' collaboration
     with よろず支援拠点), illustrating a central KPI; only central staff draft and publish those.
@@ -115,10 +116,17 @@ class CaseStudy(models.Model):
         verbose_name = _("成果事例")
         verbose_name_plural = _("成果事例")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="case_study_unique_code"),
-            models.CheckConstraint(
+            unique(
+                fields=["plan", "code"],
+                name="case_study_unique_code",
+                message="この行動計画には、同じコードの成果事例が既にあります。",
+                field="code",
+            ),
+            check(
                 condition=models.Q(stage__isnull=True) | models.Q(stage__gte=1, stage__lte=3),
                 name="case_study_stage_1_to_3",
+                message="支援段階は1〜3で入力してください。",
+                field="stage",
             ),
         ]
 
@@ -165,7 +173,7 @@ class CaseStudyPartManager(models.Manager):
         return self.get(case_study__plan__number=plan_number, case_study__code=case_code, order=order)
 
 
-class CaseStudyStep(models.Model):
+class CaseStudyStep(FieldConstraints):
     """One of the supporting bodies' actions, dated as the document prints it ("H30.10", "２０１８．４")."""
 
     case_study = models.ForeignKey(
@@ -185,7 +193,12 @@ class CaseStudyStep(models.Model):
         verbose_name = _("成果事例の取組")
         verbose_name_plural = _("成果事例の取組")
         constraints = [
-            models.UniqueConstraint(fields=["case_study", "order"], name="case_study_step_unique_order"),
+            unique(
+                fields=["case_study", "order"],
+                name="case_study_step_unique_order",
+                message="この成果事例には、同じ順序の取組が既にあります。",
+                field="order",
+            ),
         ]
 
     def __str__(self):
@@ -197,7 +210,7 @@ class CaseStudyStep(models.Model):
     natural_key.dependencies = ["reports.casestudy"]
 
 
-class CaseStudyFigure(models.Model):
+class CaseStudyFigure(FieldConstraints):
     """A figure a case study shows: an indicator's result in a fiscal year. The value comes from the
     indicator's actuals and the rate from the achievement engine, so the two cannot disagree."""
 
@@ -219,9 +232,17 @@ class CaseStudyFigure(models.Model):
         verbose_name = _("成果事例の実績")
         verbose_name_plural = _("成果事例の実績")
         constraints = [
-            models.UniqueConstraint(fields=["case_study", "order"], name="case_study_figure_unique_order"),
-            models.UniqueConstraint(
-                fields=["case_study", "indicator", "fiscal_year"], name="case_study_figure_once"
+            unique(
+                fields=["case_study", "order"],
+                name="case_study_figure_unique_order",
+                message="この成果事例には、同じ順序の数値が既にあります。",
+                field="order",
+            ),
+            unique(
+                fields=["case_study", "indicator", "fiscal_year"],
+                name="case_study_figure_once",
+                message="この成果事例には、同じ指標・年度の数値が既にあります。",
+                field="fiscal_year",
             ),
         ]
 

@@ -7,10 +7,11 @@ from simple_history.models import HistoricalRecords
 from kpis.history import user_reference
 from kpis.models import Indicator
 from plans.fiscal import HALF_LABELS
+from regions.constraints import FieldConstraints, check, unique
 from reports.models.forecasts import MAX_REASON_LENGTH
 
 
-class CentralEntry(models.Model):
+class CentralEntry(FieldConstraints):
     """A central KPI's actual as central staff enter it: a draft until confirmed into the actuals."""
 
     class Period(models.TextChoices):
@@ -45,13 +46,23 @@ class CentralEntry(models.Model):
         verbose_name = _("中央KPI実績入力")
         verbose_name_plural = _("中央KPI実績入力")
         constraints = [
-            models.UniqueConstraint(
-                fields=["indicator", "period", "fiscal_year"], name="central_entry_one_per_period"
+            unique(
+                fields=["indicator", "period", "fiscal_year"],
+                name="central_entry_one_per_period",
+                message="この指標の同じ年度・期間の入力は既にあります。",
+                field="fiscal_year",
             ),
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="central_entry_not_negative"),
-            models.CheckConstraint(
+            check(
+                condition=models.Q(value__gte=0),
+                name="central_entry_not_negative",
+                message="実績は0以上で入力してください。",
+                field="value",
+            ),
+            check(
                 condition=models.Q(forecast__isnull=True) | models.Q(forecast__gte=0),
                 name="central_entry_forecast_not_negative",
+                message="年度末見込みは0以上で入力してください。",
+                field="forecast",
             ),
         ]
 

@@ -9,6 +9,7 @@ from simple_history.models import HistoricalRecords
 
 from kpis.history import user_reference
 from kpis.models import Indicator
+from regions.constraints import FieldConstraints, check, unique
 
 # A forecast's reason is one line.
 MAX_REASON_LENGTH = 200
@@ -23,7 +24,7 @@ class ForecastQuerySet(models.QuerySet):
         return self.filter(indicator__kpi__plan=plan)
 
 
-class Forecast(models.Model):
+class Forecast(FieldConstraints):
     """One indicator's published forecast of a fiscal year's value, with its one-line reason."""
 
     indicator = models.ForeignKey(
@@ -44,8 +45,18 @@ class Forecast(models.Model):
         verbose_name = _("年度末見込み")
         verbose_name_plural = _("年度末見込み")
         constraints = [
-            models.UniqueConstraint(fields=["indicator", "fiscal_year"], name="forecast_one_per_year"),
-            models.CheckConstraint(condition=models.Q(value__gte=0), name="forecast_not_negative"),
+            unique(
+                fields=["indicator", "fiscal_year"],
+                name="forecast_one_per_year",
+                message="この指標の同じ年度の見込みは既に公表されています。",
+                field="fiscal_year",
+            ),
+            check(
+                condition=models.Q(value__gte=0),
+                name="forecast_not_negative",
+                message="年度末見込みは0以上で入力してください。",
+                field="value",
+            ),
         ]
 
     def __str__(self):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kpis.history import user_reference
+from regions.constraints import FieldConstraints, check
 from regions.models import Block
 
 
@@ -53,7 +54,7 @@ class LiaisonMeeting(models.Model):
         return [line.strip() for line in self.participants.splitlines() if line.strip()]
 
 
-class DecisionItem(models.Model):
+class DecisionItem(FieldConstraints):
     """A decision or task (決定事項・宿題) of a liaison meeting, followed until it is done.
 
     Its owner is a region of the block, the block's bureau or central staff; a region's open items come
@@ -109,10 +110,12 @@ class DecisionItem(models.Model):
         verbose_name_plural = _("決定事項・宿題")
         constraints = [
             # a region's item names its region; the bureau's and central's name none
-            models.CheckConstraint(
+            check(
                 condition=(models.Q(owner="region", region__isnull=False))
                 | (~models.Q(owner="region") & models.Q(region__isnull=True)),
                 name="decision_item_region_iff_owner_region",
+                message="担当が地域のときは地域を選び、ブロック・中央のときは地域を空けてください。",
+                field="region",
             )
         ]
 

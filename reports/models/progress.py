@@ -14,6 +14,7 @@ from kpis.models import Indicator
 from kpis.rules.plausibility import CAUSES, labels_of
 from plans.fiscal import HALF_LABELS, half_bounds
 from plans.models import Plan
+from regions.constraints import FieldConstraints, check, unique
 from regions.models import Region
 from reports.models.forecasts import MAX_REASON_LENGTH
 
@@ -23,7 +24,7 @@ class Half(models.TextChoices):
     H2 = "h2", HALF_LABELS["h2"]
 
 
-class ReportingPeriod(models.Model):
+class ReportingPeriod(FieldConstraints):
     """A half year for which central staff collect every region's progress report."""
 
     plan = models.ForeignKey(
@@ -45,7 +46,12 @@ class ReportingPeriod(models.Model):
         verbose_name = _("報告期間")
         verbose_name_plural = _("報告期間")
         constraints = [
-            models.UniqueConstraint(fields=["plan", "fiscal_year", "half"], name="period_unique_half"),
+            unique(
+                fields=["plan", "fiscal_year", "half"],
+                name="period_unique_half",
+                message="この行動計画の同じ年度・半期の報告期間は既に開設されています。",
+                field="half",
+            ),
         ]
 
     def __str__(self):
@@ -72,7 +78,7 @@ class ReportingPeriod(models.Model):
         return half_bounds(self.fiscal_year, self.half)[1]
 
 
-class ProgressReport(models.Model):
+class ProgressReport(FieldConstraints):
     """One region's report for one reporting period: a value and free text per indicator."""
 
     class State(models.TextChoices):
@@ -106,7 +112,12 @@ class ProgressReport(models.Model):
         verbose_name = _("半期進捗報告")
         verbose_name_plural = _("半期進捗報告")
         constraints = [
-            models.UniqueConstraint(fields=["period", "region"], name="report_one_per_region_period"),
+            unique(
+                fields=["period", "region"],
+                name="report_one_per_region_period",
+                message="この地域のこの報告期間の報告は既にあります。",
+                field="region",
+            ),
         ]
 
     def __str__(self):
@@ -130,7 +141,7 @@ class ProgressReport(models.Model):
         return self.first_submitted_at is not None and self.days_late > 0
 
 
-class ReportEntry(models.Model):
+class ReportEntry(FieldConstraints):
     """One indicator's line in a region's half-year report."""
 
     report = models.ForeignKey(
@@ -166,18 +177,29 @@ class ReportEntry(models.Model):
         verbose_name = _("報告項目")
         verbose_name_plural = _("報告項目")
         constraints = [
-            models.UniqueConstraint(fields=["report", "indicator"], name="entry_one_per_indicator"),
-            models.CheckConstraint(
+            unique(
+                fields=["report", "indicator"],
+                name="entry_one_per_indicator",
+                message="この報告には、同じ指標の行が既にあります。",
+                field="indicator",
+            ),
+            check(
                 condition=models.Q(value__isnull=True) | models.Q(value__gte=0),
                 name="entry_value_not_negative",
+                message="0以上の値を入力してください。",
+                field="value",
             ),
-            models.CheckConstraint(
+            check(
                 condition=models.Q(forecast__isnull=True) | models.Q(forecast__gte=0),
                 name="entry_forecast_not_negative",
+                message="年度末見込みは0以上で入力してください。",
+                field="forecast",
             ),
-            models.CheckConstraint(
+            check(
                 condition=models.Q(no_result=False) | models.Q(value__isnull=True),
                 name="entry_no_result_without_value",
+                message="「実績なし」を選んだ場合は、今期の実績を空欄にしてください。",
+                field="value",
             ),
         ]
 

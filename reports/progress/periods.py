@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kpis.history import recorded
+from plans.dates import SHORT, japanese_date
 from plans.models import Plan
 from regions import access
 from reports.audit import StaleChange, WorkflowError, change, required_text
@@ -29,7 +30,7 @@ def past_deadline_refusal(deadline: datetime.date, today: datetime.date, *, conf
     if deadline >= today or confirmed:
         return None
     return (
-        f"提出期限（{deadline.year}年{deadline.month}月{deadline.day}日）が今日より前の日付です。"
+        f"提出期限 {japanese_date(deadline)} が今日より前の日付です。"
         "このままでは全地域が期限超過と表示されます。日付を確かめ、過去の日付で設定する場合は確認の欄にチェックしてください。"
     )
 
@@ -119,4 +120,5 @@ def deadline_history(period: ReportingPeriod) -> list:
 
 
 def _day(day: datetime.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
+    """Inside a sentence's parentheses or a table cell: the short form, 令和8年12月4日."""
+    return japanese_date(day, SHORT)

@@ -1,6 +1,7 @@
 from django import template
 
 from kpis.rules.status import label_of
+from plans.dates import japanese_date, japanese_datetime
 from reports.display.formatting import display_number, display_percent
 from reports.display.judgements import status_html
 
@@ -28,3 +29,15 @@ def mark(status):
 def status_cell(cell):
     """A judged status cell (reports/display/judgements.py): its words, and its pace or reason beneath."""
     return status_html(cell)
+
+
+@register.filter
+def jdate(value, style="long"):
+    """A day as plans/dates.py writes it: 2026年12月4日（令和8年12月4日）, or `|jdate:"short"` 令和8年12月4日."""
+    return japanese_date(value, style)
+
+
+@register.filter
+def jdatetime(value, style="long"):
+    """A moment with its time: 2026年12月4日（令和8年12月4日）13:02, or `|jdatetime:"short"` 令和8年12月4日 13:02."""
+    return japanese_datetime(value, style)

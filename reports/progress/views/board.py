@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
+from plans.dates import SHORT, japanese_datetime
 from plans.models import Plan
 from regions import access
 from reports.dashboards.programme import report_url_name
-from reports.display.exports import export_response, requested_format
-from reports.display.tables import NumberColumn
+from reports.display.exports import export_response, requested_format, sheet_name
+from reports.display.tables import MomentColumn, NumberColumn
 from reports.models import ProgressReport, ReportingPeriod
 from reports.progress import board
 
@@ -79,7 +80,12 @@ def status_board(request):
 
     file_format = requested_format(request)
     if file_format:
-        return export_response(table, file_format=file_format, filename=f"status_board_{today:%Y%m%d}")
+        return export_response(
+            table,
+            file_format=file_format,
+            filename=f"status_board_{today:%Y%m%d}",
+            sheet=sheet_name("status", ""),
+        )
     return render(
         request,
         "reports/status_board.html",
@@ -150,15 +156,30 @@ def report_url(region, cell: board.Cell) -> str:
     )
 
 
+class SubmittedColumn(MomentColumn):
+    """On screen the first submission, and the latest one when the report was submitted again after a
+    return; in exports the first submission as a date cell (the latest has a column of its own)."""
+
+    def render(self, value, record, bound_column):
+        text = japanese_datetime(value, SHORT)
+        latest = record.get(bound_column.name.replace("submitted_", "resubmitted_"))
+        return f"{text}（再提出 {japanese_datetime(latest, SHORT)}）" if latest else text
+
+
 def submitted_text(cell: board.Cell) -> str:
-    """First submission, and the latest one when the report was submitted again after a return."""
-    first, latest = cell.first_submitted_at, cell.submitted_at
+    """On screen: the first submission, and the latest when the report was submitted again."""
+    first = cell.first_submitted_at
     if first is None:
         return ""
-    text = f"{timezone.localtime(first):%Y-%m-%d %H:%M}"
-    if latest is not None and latest != first:
-        text += f"（再提出 {timezone.localtime(latest):%Y-%m-%d %H:%M}）"
-    return text
+    latest = resubmitted_at(cell)
+    text = japanese_datetime(first, SHORT)
+    return f"{text}（再提出 {japanese_datetime(latest, SHORT)}）" if latest else text
+
+
+def resubmitted_at(cell: board.Cell):
+    """The latest submission when it is not the first (a report submitted again after a return)."""
+    first, latest = cell.first_submitted_at, cell.submitted_at
+    return latest if first is not None and latest is not None and latest != first else None
 
 
 # each region's lines flagged by the plausibility rule in the periods shown (reports/progress/checks.py)
@@ -179,7 +200,12 @@ def board_table(periods, rows: list[board.Row], *, flagged: dict[int, int] | Non
         state, submitted, late = period_headings(period)
         columns += [
             (f"state_{index}", StateColumn(verbose_name=state)),
-            (f"submitted_{index}", tables.Column(verbose_name=submitted, default="")),
+            (f"submitted_{index}", SubmittedColumn(verbose_name=submitted)),
+            # exported only: on screen the submitted cell says it
+            (
+                f"resubmitted_{index}",
+                MomentColumn(verbose_name=f"{submitted.removesuffix('提出日時')}再提出日時", visible=False),
+            ),
             (f"late_{index}", DaysLateColumn(verbose_name=late, default=0)),
         ]
     data = []
@@ -187,7 +213,8 @@ def board_table(periods, rows: list[board.Row], *, flagged: dict[int, int] | Non
         record = {"block": row.region.block.name_ja, "region": row.region.name_ja, "region_obj": row.region}
         for index, cell in enumerate(row.cells):
             record[f"state_{index}"] = cell
-            record[f"submitted_{index}"] = submitted_text(cell)
+            record[f"submitted_{index}"] = cell.first_submitted_at
+            record[f"resubmitted_{index}"] = resubmitted_at(cell)
             record[f"late_{index}"] = cell.days_late if cell.expected else None
         record["flagged"] = (flagged or {}).get(row.region.pk, 0)
         data.append(record)

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from plans.dates import japanese_date
 from plans.fiscal import fiscal_year_of, half_of
 from plans.models import Plan
 from regions import access
@@ -218,10 +219,6 @@ def _deadline_page(request, period, form, *, stale=None, status: int = 200):
         },
         status=status,
     )
-
-
-def japanese_date(day) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _page(request, form: PeriodForm, *, status: int = 200):
