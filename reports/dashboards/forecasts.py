@@ -103,13 +103,17 @@ def shows_forecasts(view: View, as_of: datetime.date) -> bool:
 
 
 def forecasts_beside(
-    results: Iterable[IndicatorResult], forecasts: dict[int, Forecast]
+    results: Iterable[IndicatorResult],
+    forecasts: dict[int, Forecast],
+    *,
+    figures: dict[int, IndicatorFigures] | None = None,
 ) -> list[IndicatorResult]:
     """The results with their indicator's published forecast beside them (no query): what the year
     would show with it, and its reason. A row whose own result is already final in a year's view (a
-    milestone met) needs no forecast; the result itself is never changed."""
+    milestone met) needs no forecast; the result itself is never changed. `figures`: as for
+    forecast_statuses (a pack's snapshot)."""
     results = list(results)
-    statuses = forecast_statuses([row.indicator for row in results], forecasts)
+    statuses = forecast_statuses([row.indicator for row in results], forecasts, figures=figures)
     shown = []
     for row in results:
         status = statuses.get(row.indicator.pk)

@@ -35,7 +35,9 @@ from reports.dashboards.forecasts import (
     ForecastCount,
     count_forecasts,
     forecast_statuses,
+    forecasts_beside,
     published_forecasts,
+    shows_forecasts,
 )
 from reports.dashboards.pages import Period
 from reports.dashboards.rows import (
@@ -91,6 +93,7 @@ class Pack:
     previous_items: list[DecisionItem] = field(default_factory=list)
     open_items: list[DecisionItem] = field(default_factory=list)
     forecasts: ForecastCount = field(default_factory=ForecastCount)
+    forecasts_shown: bool = False  # each result's forecast beside it (the year was under way)
 
     @property
     def block(self) -> Block:
@@ -127,12 +130,16 @@ def build_pack(meeting: LiaisonMeeting) -> Pack:
     snapshot = snapshots.regional_snapshot(plan, moment)
     # the whole plan is judged once, the meeting's year as it stood on the cut-off day: the block's
     # rows for its sections, all of them for the comparison
-    results = judge_indicators(
-        snapshot.indicators, view=meeting_view(meeting.fiscal_year, day), as_of=day, figures=snapshot.figures
-    )
+    view = meeting_view(meeting.fiscal_year, day)
+    results = judge_indicators(snapshot.indicators, view=view, as_of=day, figures=snapshot.figures)
     block_snapshot = snapshot.of_regions(region_ids)
     in_block = set(region_ids)
     block_results = [row for row in results if row.kpi.region_id in in_block]
+    forecasts = published_forecasts(plan, meeting.fiscal_year, block=block, moment=moment)
+    # beside each result as the dashboards show them, in a view that shows forecasts (a year under way)
+    forecasts_shown = shows_forecasts(view, day)
+    if forecasts_shown:
+        block_results = forecasts_beside(block_results, forecasts, figures=block_snapshot.figures)
     sections = group_results(regions, block_snapshot.kpis, block_results)
     total = total_tally(sections)
     previous = previous_meeting(meeting)
@@ -155,7 +162,8 @@ def build_pack(meeting: LiaisonMeeting) -> Pack:
         **_status(plan, period, regions, block_snapshot, moment),
         case_studies=case_studies(regions, moment),
         **_national(plan, period, results),
-        **_follow_up(meeting, plan, previous, block_snapshot, block_results, regions, revisions),
+        **_follow_up(meeting, plan, previous, block_snapshot, block_results, regions, revisions, forecasts),
+        forecasts_shown=forecasts_shown,
     )
 
 
@@ -168,7 +176,7 @@ def meeting_view(fiscal_year: int, day: datetime.date) -> View:
     return View.fiscal_year(fiscal_year)
 
 
-def _follow_up(meeting, plan, previous, block_snapshot, block_results, regions, revisions) -> dict:
+def _follow_up(meeting, plan, previous, block_snapshot, block_results, regions, revisions, forecasts) -> dict:
     """What changed since the previous meeting, its decision items and the block's open ones, and the
     forecasts at the cut-off, all as they stood at the cut-off moment."""
     moment = meeting.as_of
@@ -187,7 +195,6 @@ def _follow_up(meeting, plan, previous, block_snapshot, block_results, regions, 
         day = timezone.localdate(previous.as_of)
         view = meeting_view(previous.fiscal_year, day)
         before_rows = judge_indicators(before.indicators, view=view, as_of=day, figures=before.figures)
-    forecasts = published_forecasts(plan, meeting.fiscal_year, block=meeting.block, moment=moment)
     statuses = forecast_statuses(block_snapshot.indicators, forecasts, figures=block_snapshot.figures)
     return {
         "changes": changes_between(

@@ -240,7 +240,8 @@ def pack(request, pk: int):
             "meeting": built.meeting,
             # a page per region with something to read, its results and its report together
             "sections": [
-                region_section(built.plan, built.period, s) | {"packed": reports.get(s.region.pk)}
+                region_section(built.plan, built.period, s, forecasts=built.forecasts_shown)
+                | {"packed": reports.get(s.region.pk)}
                 for s in built.sections
                 if s.region.pk in news
             ],

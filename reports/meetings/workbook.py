@@ -45,7 +45,10 @@ def pack_datasets(pack: Pack) -> list[tablib.Dataset]:
         changes_dataset(pack),
         items_dataset(pack),
         table_dataset(RegionSummaryTable(pack.summary_rows), "ブロック集計"),
-        table_dataset(indicator_table(indicator_rows(pack.results), pack.period), "指標別実績"),
+        table_dataset(
+            indicator_table(indicator_rows(pack.results), pack.period, forecasts=pack.forecasts_shown),
+            "指標別実績",
+        ),
         reports_dataset(pack),
         table_dataset(RevisionTable([revision_row(r) for r in pack.revisions]), "目標・KPIの改定"),
         status_dataset(pack),
