@@ -310,6 +310,9 @@ def test_workbook_has_a_sheet_per_section_with_numbers_as_numbers(client, users,
     assert total[0] == "関東ブロック計" and isinstance(total[1], int) and total[1] > 0
     meeting_sheet = dict(sheet_rows(workbook, "会議")[1:])
     assert meeting_sheet["会議名"] == "関東地域連絡会議" and meeting_sheet["年度"] == 2022
+    # moments are date cells in Japan's time, not text
+    as_of = timezone.localtime(meeting.as_of).replace(tzinfo=None, second=0, microsecond=0)
+    assert meeting_sheet["資料の基準日時"] == as_of
 
 
 def approved_report(users, region_code: str, officer: str):
@@ -418,3 +421,30 @@ def test_a_cut_off_not_yet_settled_is_read_from_the_history_every_time(db):
     _snapshot, read = snapshot_queries(plan, moment)
     _again, reread = snapshot_queries(plan, moment)
     assert reread == read > 1
+
+
+def test_a_flagged_value_and_its_explanation_are_carried_into_the_pack(client, users, kanto):
+    # Kanagawa's two demo lines at 13 and 3 are far above their history and pace (the plausibility rule)
+    period = open_demo_period()
+    report = workflow.report_of(period, Region.objects.get(code="14"))
+    first, second = report.entries.order_by("indicator__order").values_list("indicator_id", flat=True)
+    inputs = {
+        first: EntryInput(value=Decimal(13), check_cause="external", check_note="補助事業で増えた。"),
+        second: EntryInput(value=Decimal(3), check_cause="timing", check_note="前倒し。"),
+    }
+    workflow.submit(users["demo-pref-14"], report, version=report.version, inputs=inputs)
+    report.refresh_from_db()
+    workflow.approve(users["demo-bureau-kanto"], report, version=report.version)
+    meeting = cut_meeting(users["demo-bureau-kanto"], kanto)
+    client.force_login(users["demo-bureau-kanto"])
+    page = client.get(f"/meetings/{meeting.pk}/pack/").content.decode()
+    assert "確認が必要な値" in page and "要因: 外部要因／説明: 補助事業で増えた。" in page
+    response = client.get(f"/meetings/{meeting.pk}/pack.xlsx")
+    rows = sheet_rows(openpyxl.load_workbook(io.BytesIO(response.content)), "半期報告")
+    header = rows[0]
+    explained = {
+        row[header.index("今期の実績")]: (row[header.index("要因")], row[header.index("説明")])
+        for row in rows[1:]
+        if row[header.index("地域")] == "神奈川県"
+    }
+    assert explained == {13: ("外部要因", "補助事業で増えた。"), 3: ("事業の前倒し・遅れ", "前倒し。")}

@@ -21,6 +21,7 @@ from django.utils import timezone
 from kpis.models import Indicator
 from kpis.revision_lists import block_revision_list
 from kpis.rules.judgement import View
+from kpis.rules.plausibility import labels_of
 from plans.fiscal import PERIOD_ORDER, fiscal_year_of
 from plans.models import Plan
 from regions.models import Block, Region
@@ -53,6 +54,7 @@ from reports.meetings.changes import Changes, changes_between
 from reports.meetings.rules import plan_of_year, previous_meeting
 from reports.models import CaseStudy, DecisionItem, LiaisonMeeting, ProgressReport, ReportEntry
 from reports.progress.board import Row, board_rows, period_label, period_summaries
+from reports.progress.checks import CAUSE_LABELS
 
 
 @dataclass
@@ -261,6 +263,12 @@ def line_row(entry: ReportEntry, indicator: Indicator) -> dict:
         "activities": entry.activities,
         "outcomes": entry.outcomes,
         "next_steps": entry.next_steps,
+        # 実績なし with its reason, and a value the plausibility rule flagged with its explanation
+        "no_result": entry.no_result,
+        "no_result_reason": entry.no_result_reason,
+        "checks": labels_of(entry.warnings),
+        "cause": str(CAUSE_LABELS.get(entry.check_cause, "")),
+        "note": entry.check_note,
     }
 
 

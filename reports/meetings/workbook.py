@@ -1,15 +1,16 @@
 """A meeting pack as one XLSX workbook, a sheet per section, through the formula-safe cell writer
 the other exports use (numbers stay numbers, text that looks like a formula is made inert)."""
 
+import datetime
 import io
 
 import openpyxl
 import tablib
-from django.utils import timezone
 from openpyxl.styles import Alignment
 
 from kpis.export import write_sheet
 from kpis.history import user_name
+from plans.dates import SHORT, japanese_date, local
 from reports.dashboards.rows import indicator_rows, indicator_table, revision_row
 from reports.display.exports import table_dataset
 from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
@@ -79,10 +80,12 @@ def meeting_dataset(pack: Pack) -> tablib.Dataset:
         ("議事次第", meeting.agenda),
         ("議事概要", meeting.minutes),
         ("決定事項（メモ）", meeting.decisions),
-        ("資料の基準日時", f"{timezone.localtime(pack.moment):%Y-%m-%d %H:%M}"),
+        ("資料の基準日時", _at(pack.moment)),
         (
             "前回会議",
-            f"{pack.previous.title}（{pack.previous.held_on:%Y-%m-%d}）" if pack.previous else "なし",
+            f"{pack.previous.title}（{japanese_date(pack.previous.held_on, SHORT)}）"
+            if pack.previous
+            else "なし",
         ),
     ]
     return tablib.Dataset(*rows, headers=["項目", "内容"], title="会議")
@@ -100,17 +103,17 @@ def reports_dataset(pack: Pack) -> tablib.Dataset:
         "取組内容",
         "成果",
         "課題・次の取組",
+        "実績なしの理由",
+        "確認が必要な理由",
+        "要因",
+        "説明",
     ]
     rows = []
     for packed in pack.reports:
         if packed.report is None:
-            rows.append((packed.region.name_ja, "承認済みの報告なし", None, "", "", "", None, "", "", ""))
+            rows.append((packed.region.name_ja, "承認済みの報告なし", None, *[""] * 3, None, *[""] * 7))
             continue
-        approved_at = (
-            f"{timezone.localtime(packed.report.reviewed_at):%Y-%m-%d %H:%M}"
-            if packed.report.reviewed_at
-            else ""
-        )
+        approved_at = _at(packed.report.reviewed_at)
         for line in packed.lines:
             rows.append(
                 (
@@ -124,6 +127,10 @@ def reports_dataset(pack: Pack) -> tablib.Dataset:
                     line["activities"],
                     line["outcomes"],
                     line["next_steps"],
+                    line["no_result_reason"] if line["no_result"] else "",
+                    "、".join(line["checks"]),
+                    line["cause"],
+                    line["note"],
                 )
             )
     return tablib.Dataset(*rows, headers=headers, title="半期報告")
@@ -141,7 +148,7 @@ def status_dataset(pack: Pack) -> tablib.Dataset:
             submitted = cell.submitted_at
             values += [
                 cell.state_label,
-                f"{timezone.localtime(submitted):%Y-%m-%d %H:%M}" if submitted else "",
+                _at(submitted),
                 cell.days_late if cell.expected else None,
             ]
         rows.append(values)
@@ -158,7 +165,7 @@ def case_studies_dataset(pack: Pack) -> tablib.Dataset:
             case.title,
             case.subtitle,
             case.outcomes,
-            f"{timezone.localtime(case.published_at):%Y-%m-%d %H:%M}" if case.published_at else "",
+            _at(case.published_at),
             user_name(case.published_by) if case.published_by_id else "",
         )
         for case in pack.case_studies
@@ -225,11 +232,12 @@ def items_dataset(pack: Pack) -> tablib.Dataset:
                 item.due_on,
                 item.get_state_display(),
                 item.response,
-                _at(item.closed_at) if item.closed_at else "",
+                _at(item.closed_at),
             )
         )
     return tablib.Dataset(*rows, headers=headers, title="決定事項")
 
 
-def _at(moment) -> str:
-    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}"
+def _at(moment) -> datetime.datetime | None:
+    """A moment as a date cell in Japan's time (a spreadsheet formats it; text would not sort)."""
+    return local(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
