@@ -11,8 +11,6 @@ A moment (an aware datetime) is read in the portal's time zone (Asia/Tokyo) befo
 
 import datetime
 
-from django.utils import timezone
-
 # (first day of the era, its name), newest first
 ERAS = (
     (datetime.date(2019, 5, 1), "令和"),
@@ -62,4 +60,7 @@ def japanese_datetime(moment: datetime.datetime | None, style: str = LONG) -> st
 
 def local(moment: datetime.datetime) -> datetime.datetime:
     """An aware moment in the portal's time zone; a naive one as it is."""
+    # imported here: the judgement rule formats dates with this module and must load without Django
+    from django.utils import timezone
+
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment

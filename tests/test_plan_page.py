@@ -90,7 +90,7 @@ def test_the_kpis_are_listed_by_kind_with_those_without_a_numeric_indicator(view
 def test_the_period_and_sources_are_shown(viewer):
     page = text_of(viewer.get("/plans/1/"))
     assert "2016年度（平成28年度）〜2019年度（令和元年度）" in page
-    assert "2016年9月26日 産業構造審議会知的財産分科会" in page
+    assert "2016年9月26日（平成28年9月26日） 産業構造審議会知的財産分科会" in page
     sources = page.split('<dl class="sources">', 1)[1].split("</dl>", 1)[0]
     assert "000 §3-2" in sources and "000 §5" in sources and "000（KPI 15件）" in sources
 

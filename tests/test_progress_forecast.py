@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from submitting import completed_form
 
 from kpis.models import Actual
 from plans.models import Plan
@@ -328,13 +329,13 @@ def test_an_interim_year_of_a_cumulative_goal_reads_its_forecast_against_the_pla
     subsidies = report.entries.get(indicator__kpi__code="11-1", indicator__code="1").indicator
     Actual.objects.create(indicator=subsidies, period="fy", year=2020, value=12, measure="count")
     officer = login(client, "demo-pref-11")
-    data = {"action": "submit", "version": str(report.version)}
+    data = {"action": "submit", "version": str(report.version), "confirmed": "1"}
     data |= {
         f"value-{subsidies.pk}": "7",
         f"forecast-{subsidies.pk}": "16",
         f"forecast_reason-{subsidies.pk}": REASON,
     }
-    assert officer.post("/progress/11/2021/h1/", data).status_code == 302
+    assert officer.post("/progress/11/2021/h1/", completed_form(report, data)).status_code == 302
     page = html_lib.unescape(login(client, "demo-bureau-kanto").get("/progress/11/2021/h1/").content.decode())
     line = page.split(f"{subsidies.name}（件）</h3>")[1].split("</section>")[0]
     forecast = line.split('class="forecast"')[1].split("</dd>")[0]
