@@ -1,0 +1,172 @@
+"""A django-tables2 table written out for the screen in one pass, as its own template would print it.
+
+django-tables2 renders a cell at a time: a template lookup, an inspection of the render method's
+signature and a computation of the cell's attributes for every cell, which made most of a dashboard's
+time once a plan has thousands of figures. Here each column's header, attributes and render method
+are worked out once, the cells of a row are written with format_html and joined, and the template
+(templates/reports/_screen_table.html) loops over finished rows. The text is the same as
+`{% render_table %}` prints (tests/test_screen_tables.py compares the two); the exports still go
+through django-tables2 (reports/display/exports.py).
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.utils.formats import localize
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
+from django_tables2.utils import A, AttributeDict, signature
+
+CELL_ARGUMENTS = ("value", "record", "column", "bound_column", "bound_row", "table")
+# the attributes a column's cells take from the table's and the column's `attrs`
+CELL_ATTRS = ("td", "cell")
+
+
+@dataclass(frozen=True)
+class Heading:
+    attrs: str
+    text: str
+    href: str | None  # the ?sort= link of an orderable column
+
+
+@dataclass(frozen=True)
+class ScreenRow:
+    attrs: str
+    cells: SafeString
+
+
+@dataclass(frozen=True)
+class ScreenTable:
+    attrs: str
+    thead_attrs: str
+    tbody_attrs: str
+    show_header: bool
+    headings: list[Heading]
+    rows: list[ScreenRow]
+    empty_text: str | None
+    column_count: int
+
+
+def printed(value) -> SafeString:
+    """A value as `{{ value }}` prints it: localised, escaped unless already safe."""
+    return conditional_escape(localize(template_localtime(value)))
+
+
+def sort_link(query: dict, column) -> str:
+    """The header's link, as django-tables2's `querystring_replace` writes it: the page's query with
+    the column's next ordering in place of the current one."""
+    params = dict(query)
+    params[column._table.prefixed_order_by_field] = column.order_by_alias.next
+    return "?" + urlencode(params, doseq=True)
+
+
+class _Column:
+    """What a visible column's cells share, worked out once per table."""
+
+    def __init__(self, bound_column):
+        self.bound = bound_column
+        self.name = bound_column.name
+        self.accessor = A(bound_column.accessor)
+        self.plain_key = A.LEGACY_SEPARATOR not in self.accessor and A.SEPARATOR not in self.accessor
+        self.empty_values = bound_column.column.empty_values
+        self.default = bound_column.default
+        self.render = bound_column.render
+        names, catch_all = signature(self.render)
+        self.arguments = CELL_ARGUMENTS if catch_all else tuple(n for n in names if n in CELL_ARGUMENTS)
+        # django-tables2 does not call a render method wanting an argument it does not have
+        self.callable_ok = catch_all or all(name in CELL_ARGUMENTS for name in names)
+        self.link = bound_column.link
+        self.localize = bound_column.localize
+        self.static_td = None if _computed_td(bound_column) else bound_column.attrs["td"].as_html()
+
+    def value_of(self, record):
+        if isinstance(record, dict) and self.plain_key and self.accessor in record:
+            return record[self.accessor]
+        try:
+            return self.accessor.resolve(record)
+        except Exception:  # as django-tables2: a value it cannot read is a missing value
+            return None
+
+    def cell(self, record, row) -> str:
+        value = self.value_of(record)
+        content = self.default if value in self.empty_values else self.rendered(value, record, row)
+        text = self.text(content)
+        if self.static_td is not None:
+            return format_html("<td {}>{}</td>", self.static_td, text)
+        # attributes computed from the cell (as BoundRow.items() sets them for BoundColumn.attrs)
+        self.bound.current_value, self.bound.current_record = content, record
+        return format_html("<td {}>{}</td>", self.bound.attrs["td"].as_html(), text)
+
+    def rendered(self, value, record, row):
+        if not self.callable_ok:
+            content = None
+        else:
+            available = {
+                "value": value,
+                "record": record,
+                "column": self.bound.column,
+                "bound_column": self.bound,
+                "bound_row": row,
+                "table": self.bound._table,
+            }
+            content = self.render(**{name: available[name] for name in self.arguments})
+            if self.link:
+                return self.link(content, **available)
+        return content
+
+    def text(self, content) -> SafeString:
+        if self.localize is None:
+            return printed(content)
+        if self.localize:
+            return conditional_escape(localize(content, use_l10n=True))
+        return conditional_escape(localize(content, use_l10n=False))
+
+
+def _computed_td(bound_column) -> bool:
+    """Whether a column's cell attributes are computed per cell (a callable in `attrs`)."""
+    sources = (bound_column._table.attrs, bound_column.column.attrs)
+    return any(
+        callable(value)
+        for attrs in sources
+        for key in CELL_ATTRS
+        if isinstance(attrs.get(key), dict)
+        for value in attrs[key].values()
+    )
+
+
+def _part_attrs(table, part: str) -> str:
+    attrs = table.attrs.get(part)
+    return AttributeDict(attrs).as_html() if isinstance(attrs, dict) else ""
+
+
+def screen_table(table, query: dict | None = None) -> ScreenTable:
+    """The table's headings and rows, each cell rendered once. `query`: the page's GET parameters,
+    for the sort links of an orderable table."""
+    if table.has_footer() or getattr(table, "page", None) or any(table.pinned_data.values()):
+        raise ValueError("screen tables have no footers, pages or pinned rows; use render_table")
+    visible = list(table.columns)
+    columns = [_Column(bound) for bound in visible]
+    headings = [
+        Heading(
+            attrs=bound.attrs["th"].as_html(),
+            text=printed(bound.header),
+            href=sort_link(query or {}, bound) if bound.orderable else None,
+        )
+        for bound in visible
+    ]
+    rows = []
+    for row in table.rows:
+        record = row.record
+        cells = "".join([column.cell(record, row) for column in columns])
+        rows.append(ScreenRow(attrs=row.attrs.as_html(), cells=mark_safe(cells)))  # each cell by format_html
+    return ScreenTable(
+        attrs=AttributeDict(table.attrs).as_html(),
+        thead_attrs=_part_attrs(table, "thead"),
+        tbody_attrs=_part_attrs(table, "tbody"),
+        show_header=table.show_header,
+        headings=headings,
+        rows=rows,
+        empty_text=table.empty_text,
+        column_count=len(visible),
+    )
