@@ -3,7 +3,7 @@
 django-tables2 renders a cell at a time: a template lookup, an inspection of the render method's
 signature and a computation of the cell's attributes for every cell, which made most of a dashboard's
 time once a plan has thousands of figures. Here each column's header, attributes and render method
-are worked out once, the cells of a row are written with format_html and joined, and the template
+are worked out once, the cells of a row are written and joined, and the template
 (templates/reports/_screen_table.html) loops over finished rows. The text is the same as
 `{% render_table %}` prints (tests/test_screen_tables.py compares the two); the exports still go
 through django-tables2 (reports/display/exports.py).
@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.utils import A, AttributeDict, signature
 
@@ -50,6 +50,10 @@ class ScreenTable:
 
 def printed(value) -> SafeString:
     """A value as `{{ value }}` prints it: localised, escaped unless already safe."""
+    if isinstance(value, SafeData):  # most cells: a render method's format_html
+        return value
+    if isinstance(value, str):
+        return escape(value)
     return conditional_escape(localize(template_localtime(value)))
 
 
@@ -89,14 +93,16 @@ class _Column:
             return None
 
     def cell(self, record, row) -> str:
+        """The cell's <td> as HTML (safe: its attributes and text are escaped)."""
         value = self.value_of(record)
         content = self.default if value in self.empty_values else self.rendered(value, record, row)
         text = self.text(content)
-        if self.static_td is not None:
-            return format_html("<td {}>{}</td>", self.static_td, text)
-        # attributes computed from the cell (as BoundRow.items() sets them for BoundColumn.attrs)
-        self.bound.current_value, self.bound.current_record = content, record
-        return format_html("<td {}>{}</td>", self.bound.attrs["td"].as_html(), text)
+        if self.static_td is None:
+            # attributes computed from the cell (as BoundRow.items() sets them for BoundColumn.attrs)
+            self.bound.current_value, self.bound.current_record = content, record
+            return f"<td {self.bound.attrs['td'].as_html()}>{text}</td>"
+        # both parts already escaped (as_html, printed): joined without escaping them again
+        return f"<td {self.static_td}>{text}</td>"
 
     def rendered(self, value, record, row):
         if not self.callable_ok:
@@ -159,7 +165,9 @@ def screen_table(table, query: dict | None = None) -> ScreenTable:
     for row in table.rows:
         record = row.record
         cells = "".join([column.cell(record, row) for column in columns])
-        rows.append(ScreenRow(attrs=row.attrs.as_html(), cells=mark_safe(cells)))  # each cell by format_html
+        rows.append(
+            ScreenRow(attrs=row.attrs.as_html(), cells=mark_safe(cells))
+        )  # each cell escaped by cell()
     return ScreenTable(
         attrs=AttributeDict(table.attrs).as_html(),
         thead_attrs=_part_attrs(table, "thead"),
