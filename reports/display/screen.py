@@ -106,20 +106,29 @@ class _Column:
 
     def rendered(self, value, record, row):
         if not self.callable_ok:
-            content = None
-        else:
-            available = {
-                "value": value,
-                "record": record,
-                "column": self.bound.column,
-                "bound_column": self.bound,
-                "bound_row": row,
-                "table": self.bound._table,
-            }
-            content = self.render(**{name: available[name] for name in self.arguments})
-            if self.link:
-                return self.link(content, **available)
-        return content
+            return self.link_of(None, value, record, row) if self.link else None
+        # the common signatures called directly: the call is most of a cell's time
+        if not self.link and self.arguments == ("value",):
+            return self.render(value=value)
+        if not self.link and self.arguments == ("value", "record"):
+            return self.render(value=value, record=record)
+        available = self.available(value, record, row)
+        content = self.render(**{name: available[name] for name in self.arguments})
+        return self.link(content, **available) if self.link else content
+
+    def link_of(self, content, value, record, row):
+        return self.link(content, **self.available(value, record, row))
+
+    def available(self, value, record, row) -> dict:
+        """What django-tables2 offers a render method or a link (BoundRow._optional_cell_arguments)."""
+        return {
+            "value": value,
+            "record": record,
+            "column": self.bound.column,
+            "bound_column": self.bound,
+            "bound_row": row,
+            "table": self.bound._table,
+        }
 
     def text(self, content) -> SafeString:
         if self.localize is None:
@@ -139,6 +148,12 @@ def _computed_td(bound_column) -> bool:
         if isinstance(attrs.get(key), dict)
         for value in attrs[key].values()
     )
+
+
+def _row_attrs(table, row) -> str:
+    if table.row_attrs:
+        return row.attrs.as_html()
+    return f'class="{row.get_even_odd_css_class()}"'  # what BoundRow.attrs gives without row_attrs
 
 
 def _part_attrs(table, part: str) -> str:
