@@ -2,6 +2,7 @@
 text, attributes, row classes and sort links as django-tables2's `{% render_table %}` prints, for every
 table of the pages, read from the page's own context."""
 
+import datetime
 import itertools
 import re
 from decimal import Decimal
@@ -10,11 +11,17 @@ import pytest
 from django.contrib.auth.models import User
 from django.template import Context, Template
 from django.test import RequestFactory
+from django.utils import timezone
 from django_tables2 import Column, Table
 
+from kpis.models import Indicator, Period
+from kpis.revisions import revise_target
 from regions.demo import create_demo_users
+from regions.models import Block
 from reports.display.screen import screen_table
 from reports.display.tables import BlockResultTable, NumberColumn
+from reports.meetings import rules as meetings
+from reports.models import LiaisonMeeting
 
 PAGES = [
     "/dashboard/1/",
@@ -131,3 +138,40 @@ def test_a_table_with_a_footer_is_left_to_django_tables2():
 
     with pytest.raises(ValueError):
         screen_table(WithFooter([{"name": 1}]))
+
+
+def test_a_meeting_packs_tables_print_as_render_table_would(client, db):
+    """The pack: its block and national tallies and the revisions since the previous meeting (a
+    moment column, links), as django-tables2 prints them."""
+    create_demo_users()
+    bureau, jpo = User.objects.get(username="demo-bureau-kanto"), User.objects.get(username="demo-jpo")
+    kanto = Block.objects.get(code="kanto")
+
+    def cut(title):
+        meeting = LiaisonMeeting(
+            block=kanto, fiscal_year=2022, title=title, held_on=datetime.date(2022, 7, 15)
+        )
+        return meetings.create_meeting(bureau, meeting, timezone.localdate())
+
+    cut("第1回")
+    indicator = Indicator.objects.filter(
+        kpi__plan__number=2, kpi__region__block=kanto, targets__year=2022, targets__period=Period.FISCAL_YEAR
+    ).first()
+    target = indicator.targets.get(year=2022, period=Period.FISCAL_YEAR).value
+    revise_target(jpo, indicator, effective_fiscal_year=2022, new_value=target + 1, reason="見直し<改>")
+    second = cut("第2回")
+    client.force_login(jpo)
+    url = f"/meetings/{second.pk}/pack/"
+    response = client.get(url)
+    assert response.status_code == 200
+    tables = tables_in(response)
+    # (a region's own table appears only with its report: the block pages above cover that table)
+    assert {type(table).__name__ for table in tables} >= {
+        "RegionSummaryTable",
+        "RevisionTable",
+        "BlockResultTable",
+    }
+    request = page_request(url)
+    printed = [as_the_screen_prints_it(table, request) for table in tables]
+    assert printed == [as_django_tables2_prints_it(table, request) for table in tables]
+    assert any("見直し&lt;改&gt;" in html for html in printed)
