@@ -175,3 +175,23 @@ def test_a_meeting_packs_tables_print_as_render_table_would(client, db):
     printed = [as_the_screen_prints_it(table, request) for table in tables]
     assert printed == [as_django_tables2_prints_it(table, request) for table in tables]
     assert any("見直し&lt;改&gt;" in html for html in printed)
+
+
+def test_an_indicators_page_and_a_blocks_revisions_print_as_render_table_would(viewer, db):
+    """Targets, years, the series across plans and the revisions (after one revision made)."""
+    jpo = User.objects.get(username="demo-jpo")
+    indicator = Indicator.objects.filter(
+        kpi__plan__number=2, kpi__region__code="14", targets__year=2022, targets__period=Period.FISCAL_YEAR
+    ).first()
+    target = indicator.targets.get(year=2022, period=Period.FISCAL_YEAR).value
+    revise_target(jpo, indicator, effective_fiscal_year=2022, new_value=target + 1, reason="見直し")
+    central = Indicator.objects.filter(kpi__plan__number=2, kpi__region__isnull=True).first()
+    for url in (f"/kpis/{indicator.pk}/", f"/kpis/{central.pk}/", "/dashboard/2/blocks/kanto/revisions/"):
+        response = viewer.get(url)
+        assert response.status_code == 200, url
+        tables = tables_in(response)
+        assert tables, url
+        request = page_request(url)
+        for table in tables:
+            assert as_the_screen_prints_it(table, request) == as_django_tables2_prints_it(table, request)
+    assert "見直し" in response.content.decode()
