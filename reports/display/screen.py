@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.timezone import template_localtime
 from django_tables2.utils import A, AttributeDict, signature
@@ -81,6 +81,14 @@ class _Column:
         # django-tables2 does not call a render method wanting an argument it does not have
         self.callable_ok = catch_all or all(name in CELL_ARGUMENTS for name in names)
         self.link = bound_column.link
+        # a link whose address comes from the record alone (linkify=lambda record: …), no attributes:
+        # written here as LinkTransform writes it, without inspecting the function again every row
+        self.record_link = bool(
+            self.link
+            and callable(self.link.url)
+            and not self.link.attrs
+            and signature(self.link.url) == (("record",), None)
+        )
         self.localize = bound_column.localize
         self.static_td = None if _computed_td(bound_column) else bound_column.attrs["td"].as_html()
 
@@ -108,13 +116,20 @@ class _Column:
         if not self.callable_ok:
             return self.link_of(None, value, record, row) if self.link else None
         # the common signatures called directly: the call is most of a cell's time
-        if not self.link and self.arguments == ("value",):
-            return self.render(value=value)
-        if not self.link and self.arguments == ("value", "record"):
-            return self.render(value=value, record=record)
+        if not self.link or self.record_link:
+            if self.arguments == ("value",):
+                return self.linked(self.render(value=value), record)
+            if self.arguments == ("value", "record"):
+                return self.linked(self.render(value=value, record=record), record)
         available = self.available(value, record, row)
         content = self.render(**{name: available[name] for name in self.arguments})
         return self.link(content, **available) if self.link else content
+
+    def linked(self, content, record):
+        if not self.link:
+            return content
+        href = self.link.url(record=record)
+        return content if href is None else format_html('<a href="{}">{}</a>', href, content)
 
     def link_of(self, content, value, record, row):
         return self.link(content, **self.available(value, record, row))
