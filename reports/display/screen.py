@@ -195,9 +195,8 @@ def screen_table(table, query: dict | None = None) -> ScreenTable:
     for row in table.rows:
         record = row.record
         cells = "".join([column.cell(record, row) for column in columns])
-        rows.append(
-            ScreenRow(attrs=row.attrs.as_html(), cells=mark_safe(cells))
-        )  # each cell escaped by cell()
+        # each cell escaped by cell()
+        rows.append(ScreenRow(attrs=_row_attrs(table, row), cells=mark_safe(cells)))
     return ScreenTable(
         attrs=AttributeDict(table.attrs).as_html(),
         thead_attrs=_part_attrs(table, "thead"),
