@@ -168,7 +168,8 @@ def _computed_td(bound_column) -> bool:
 def _row_attrs(table, row) -> str:
     if table.row_attrs:
         return row.attrs.as_html()
-    return f'class="{row.get_even_odd_css_class()}"'  # what BoundRow.attrs gives without row_attrs
+    # what BoundRow.attrs gives without row_attrs ("even" or "odd": nothing to escape)
+    return mark_safe(f'class="{row.get_even_odd_css_class()}"')
 
 
 def _part_attrs(table, part: str) -> str:
