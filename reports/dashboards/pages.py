@@ -75,12 +75,15 @@ def preliminary_figures(request, plan: Plan, period: Period) -> dict:
 
 
 def export_if_asked(request, tables: dict, filename: str):
-    """The export a `?_export=csv|xlsx&table=name` link asks for, or None to render the page."""
+    """The export a `?_export=csv|xlsx&table=name` link asks for, or None to render the page.
+    `tables`: name → table, or → a function building it (a table only exported is built only then)."""
     file_format = requested_format(request)
     if file_format is None:
         return None
     name = request.GET.get("table") or next(iter(tables))
     table = tables.get(name)
+    if callable(table):
+        table = table()
     if table is None:
         return None
     return export_response(

@@ -1,4 +1,5 @@
-"""Dashboard tables (django-tables2): sortable on screen, exported with numbers as numbers.
+"""Dashboard tables (django-tables2): sortable on screen, exported with numbers as numbers; pages
+print them through reports/display/screen.py (`{% screen_table %}`), a row's cells in one pass.
 
 A judged row carries what reports/display/judgements.py made of the rule's result: the rate as its
 source prints it, the status word, the kind of result (確定, 進捗, 対象外), the pace and the note.

@@ -4,6 +4,7 @@ from kpis.rules.status import label_of
 from plans.dates import japanese_date, japanese_datetime
 from reports.display.formatting import display_number, display_percent
 from reports.display.judgements import status_html
+from reports.display.screen import screen_table as build_screen_table
 
 register = template.Library()
 
@@ -41,3 +42,11 @@ def jdate(value, style="long"):
 def jdatetime(value, style="long"):
     """A moment with its time: 2026年12月4日（令和8年12月4日）13:02, or `|jdatetime:"short"` 令和8年12月4日 13:02."""
     return japanese_datetime(value, style)
+
+
+@register.inclusion_tag("reports/_screen_table.html", takes_context=True)
+def screen_table(context, table):
+    """`{% screen_table table %}`: a django-tables2 table printed as `{% render_table %}` would print it,
+    with every cell rendered once (reports/display/screen.py)."""
+    request = context.get("request")
+    return {"table": build_screen_table(table, request.GET if request else None)}

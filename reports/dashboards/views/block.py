@@ -61,7 +61,8 @@ def block(request, plan_number: int, block_code: str):
     summary_rows = block_summary_rows(plan, block, sections, total, reported)
     tables_ = {
         "summary": tally_table(RegionSummaryTable, summary_rows, forecasts=forecasts),
-        "indicators": indicator_table(
+        # exported only: built when asked for
+        "indicators": lambda: indicator_table(
             indicator_rows(row for s in sections for row in s.shown), period, forecasts=forecasts
         ),
     }

@@ -3,7 +3,6 @@ documents' reported totals (報告値), and the indicators one plan continues fr
 
 import django_tables2 as tables
 from django.contrib.auth.decorators import login_required
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -12,6 +11,7 @@ from plans.fiscal import era_year, fiscal_year_label
 from plans.models import ReportedResult
 from reports.dashboards.comparison import compare_plans, last_actual
 from reports.dashboards.pages import cached_dashboard, export_if_asked, render_dashboard
+from reports.dashboards.rows import indicator_url_maker
 from reports.display.formatting import display_number, display_percent, plain_number
 from reports.display.labels import indicator_title, last_actual_label, plan_label
 from reports.display.tables import NumberColumn, PercentColumn
@@ -280,6 +280,7 @@ def chain_table(plans, chains) -> tables.Table:
 
 def chain_rows(chains) -> list[dict]:
     rows = []
+    indicator_url = indicator_url_maker()
     for chain in chains:
         row = {"note": "／".join(i.note for i in chain if i.predecessor_id and i.note)}
         for indicator in chain:
@@ -287,7 +288,7 @@ def chain_rows(chains) -> list[dict]:
             last = last_actual(indicator)
             row |= {
                 f"indicator_{n}": indicator_title(indicator),
-                f"url_{n}": reverse("reports:indicator", args=[indicator.pk]),
+                f"url_{n}": indicator_url(indicator.pk),
                 f"last_{n}": last.value if last else None,
                 f"unit_{n}": indicator.unit,
                 f"when_{n}": last_actual_label(last) if last else None,
