@@ -13,3 +13,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def fast_password_hashing(settings):
     """Demo users are created in many tests; the real hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def period(db):
+    """The demo users and the demo reporting period (2nd plan, FY2022 上期) open."""
+    from regions.demo import create_demo_users
+    from reports.progress.demo import open_demo_period
+
+    create_demo_users()
+    return open_demo_period()

@@ -15,15 +15,9 @@ from regions.demo import create_demo_users
 from regions.models import Block, Region
 from reports.models import CentralEntry, LiaisonMeeting
 from reports.progress import workflow
-from reports.progress.demo import DEMO_DEADLINE_DAYS_AHEAD, open_demo_period
+from reports.progress.demo import DEMO_DEADLINE_DAYS_AHEAD
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def period():
-    create_demo_users()
-    return open_demo_period()
 
 
 def page_of(client, username: str):

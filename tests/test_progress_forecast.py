@@ -9,15 +9,14 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
+from signed_in import login
 from submitting import completed_form
 
 from kpis.models import Actual
 from plans.models import Plan
-from regions.demo import create_demo_users
 from regions.models import Region
 from reports.models import Forecast, ProgressReport, ReportEntry, ReportingPeriod
 from reports.progress import workflow
-from reports.progress.demo import open_demo_period
 from reports.progress.forecasts import PUBLISHED_SOURCE
 
 pytestmark = pytest.mark.django_db
@@ -26,17 +25,6 @@ State = ProgressReport.State
 KANAGAWA = "/progress/14/2022/h1/"
 REVIEW = KANAGAWA + "review/"
 REASON = "下期に金融機関との共催2回を予定"
-
-
-@pytest.fixture
-def period():
-    create_demo_users()
-    return open_demo_period()
-
-
-def login(client, username: str):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def kanagawa_report(period) -> ProgressReport:

@@ -4,11 +4,10 @@ import html as html_lib
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import User
+from signed_in import login
 from submitting import completed_form
 
 from kpis.models import Actual, Indicator
-from regions.demo import create_demo_users
 from regions.models import Region
 from reports.models import ProgressReport, ReportEntry
 from reports.progress import workflow
@@ -19,17 +18,6 @@ pytestmark = pytest.mark.django_db
 State = ProgressReport.State
 KANAGAWA = "/progress/14/2022/h1/"
 GUNMA = "/progress/10/2022/h1/"  # 群馬県 (関東) reports a percentage
-
-
-@pytest.fixture
-def period():
-    create_demo_users()
-    return open_demo_period()
-
-
-def login(client, username: str):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def report_at(url: str) -> ProgressReport:

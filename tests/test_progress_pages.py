@@ -9,10 +9,10 @@ from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
 from django.db import transaction
 from django.utils import timezone
+from signed_in import login
 from submitting import completed_form
 
 from kpis.models import Actual
-from regions.demo import create_demo_users
 from regions.models import Region
 from reports.models import ProgressReport
 from reports.progress import workflow
@@ -25,17 +25,6 @@ KANAGAWA = "/progress/14/2022/h1/"
 REVIEW = KANAGAWA + "review/"
 REOPEN = KANAGAWA + "reopen/"
 BLOCK_DASHBOARD = "/dashboard/2/blocks/kanto/?fiscal_year=2022&half=h1"
-
-
-@pytest.fixture
-def period():
-    create_demo_users()
-    return open_demo_period()
-
-
-def login(client, username: str):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def kanagawa_report() -> ProgressReport:

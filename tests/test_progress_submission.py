@@ -9,9 +9,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.messages import get_messages
+from signed_in import login
 
 from kpis.models import Actual
-from regions.demo import create_demo_users
 from regions.models import Region
 from reports.models import ProgressReport, ReportEntry
 from reports.progress import checks, workflow
@@ -22,17 +22,6 @@ pytestmark = pytest.mark.django_db
 State = ProgressReport.State
 KANAGAWA = "/progress/14/2022/h1/"
 SAITAMA = "/progress/11/2022/h1/"
-
-
-@pytest.fixture
-def period():
-    create_demo_users()
-    return open_demo_period()
-
-
-def login(client, username: str):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def report_of(code: str) -> ProgressReport:

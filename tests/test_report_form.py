@@ -9,34 +9,21 @@ import io
 import re
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from signed_in import login
 
 from kpis.importing import import_file
 from kpis.models import Actual, Indicator, Target
 from kpis.resources import FileKind
-from regions.demo import create_demo_users
 from regions.models import Region
 from reports.progress import workflow
-from reports.progress.demo import open_demo_period
 
 pytestmark = pytest.mark.django_db
 
 KANAGAWA = "/progress/14/2022/h1/"
 SAITAMA = "/progress/11/2022/h1/"
 COLUMNS = ["plan", "kpi_code", "region_code", "indicator_code", "period", "year", "value", "source"]
-
-
-@pytest.fixture
-def period():
-    create_demo_users()
-    return open_demo_period()
-
-
-def login(client, username: str):
-    client.force_login(User.objects.get(username=username))
-    return client
 
 
 def imported(*rows: dict) -> None:
