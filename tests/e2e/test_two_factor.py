@@ -48,7 +48,10 @@ def test_central_staff_enrol_an_authenticator_and_log_in_with_its_code(browsing,
     page.get_by_role("button", name="登録を始める").click()
     qr = page.get_by_role("img", name="認証アプリに登録するためのQRコード")
     expect(qr).to_be_visible()
-    assert qr.evaluate("image => image.naturalWidth") > 0  # drawn by the portal, not fetched elsewhere
+    # drawn by the portal, not fetched elsewhere; visible may come before loaded on a busy machine
+    loaded_width = """image => image.complete ? image.naturalWidth
+        : new Promise(done => { image.onload = () => done(image.naturalWidth); image.onerror = () => done(0); })"""
+    assert qr.evaluate(loaded_width) > 0
     no_accessibility_violations(page)
     secret = page.locator("code").inner_text()
     assert re.fullmatch(r"[A-Z2-7]+", secret)
