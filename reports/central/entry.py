@@ -29,6 +29,7 @@ from regions import access
 from reports.audit import WorkflowError, shown_value
 from reports.central.reading import central_indicators, entries_of
 from reports.models import CentralEntry, Forecast
+from reports.models.forecasts import publish, published_by_indicator
 from reports.posted import foreign_ids_message, posted_ids, read_figure, read_forecast, read_text
 
 State = CentralEntry.State
@@ -218,7 +219,11 @@ def confirm(
             indicator_id__in=[entry.indicator_id for entry in drafts], period=period, year=fiscal_year
         )
     }
-    forecasts = _published_forecasts(drafts, fiscal_year) if period == FORECAST_PERIOD else {}
+    forecasts = (
+        published_by_indicator([e.indicator_id for e in drafts], fiscal_year)
+        if period == FORECAST_PERIOD
+        else {}
+    )
     now = timezone.now()
     for entry in drafts:
         indicator = indicators[entry.indicator_id]
@@ -232,7 +237,16 @@ def confirm(
             actual.value, actual.note, actual.source = entry.value, entry.note, CONFIRMED_SOURCE
             recorded(user, actual, CONFIRM_REASON).save()
         if period == FORECAST_PERIOD:
-            _publish_forecast(user, entry, indicator, forecasts.get(entry.indicator_id))
+            publish(
+                user,
+                indicator,
+                fiscal_year,
+                entry.forecast,
+                entry.forecast_reason,
+                existing=forecasts.get(entry.indicator_id),
+                source=CONFIRMED_SOURCE,
+                reason=CONFIRM_REASON,
+            )
         entry.state = State.CONFIRMED
         entry.confirmed_at = now
         entry.updated_by = user
@@ -362,31 +376,3 @@ def _discard(user, entry: CentralEntry | None, actual: Actual | None, indicator:
         return entry
     recorded(user, entry, DISCARD_REASON).delete()
     return None
-
-
-def _published_forecasts(drafts: list[CentralEntry], fiscal_year: int) -> dict[int, Forecast]:
-    return {
-        forecast.indicator_id: forecast
-        for forecast in Forecast.objects.filter(
-            indicator_id__in=[entry.indicator_id for entry in drafts], fiscal_year=fiscal_year
-        )
-    }
-
-
-def _publish_forecast(user, entry: CentralEntry, indicator: Indicator, existing: Forecast | None) -> None:
-    """The confirmed 上期 entry's forecast becomes the year's published forecast (`existing`, the one
-    published now); confirmed without one, it withdraws what an earlier confirmation published."""
-    if entry.forecast is None:
-        if existing is not None and existing.source == CONFIRMED_SOURCE:
-            recorded(user, existing, f"{CONFIRM_REASON}: 見込みの取消し").delete()
-        return
-    if existing is not None and (existing.value, existing.reason, existing.source) == (
-        entry.forecast,
-        entry.forecast_reason,
-        CONFIRMED_SOURCE,
-    ):
-        return
-    forecast = existing or Forecast(indicator=indicator, fiscal_year=entry.fiscal_year)
-    forecast.value, forecast.reason, forecast.source = entry.forecast, entry.forecast_reason, CONFIRMED_SOURCE
-    forecast.published_by, forecast.published_at = user, timezone.now()
-    recorded(user, forecast, CONFIRM_REASON).save()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from kpis.history import user_reference
+from kpis.history import recorded, user_reference
 from kpis.models import Indicator
 from regions.constraints import FieldConstraints, check, unique
 
@@ -61,3 +61,27 @@ class Forecast(FieldConstraints):
 
     def __str__(self):
         return f"{self.indicator.name} {self.fiscal_year}年度 見込み {self.value}"
+
+
+def published_by_indicator(indicator_ids, fiscal_year: int) -> dict[int, "Forecast"]:
+    """The published forecasts of these indicators for the year, by indicator id (one query)."""
+    forecasts = Forecast.objects.filter(indicator_id__in=list(indicator_ids), fiscal_year=fiscal_year)
+    return {forecast.indicator_id: forecast for forecast in forecasts}
+
+
+def publish(
+    user, indicator: Indicator, fiscal_year: int, value, text: str, *, existing, source: str, reason: str
+) -> None:
+    """A reported forecast (`value`, its one-line `text`) becomes the year's published forecast from
+    `source`; no value withdraws what `source` published earlier. `existing`: the year's published
+    forecast, if any; unchanged, nothing is written. `reason`: the history's reason for the change."""
+    if value is None:
+        if existing is not None and existing.source == source:
+            recorded(user, existing, f"{reason}: 見込みの取消し").delete()
+        return
+    if existing is not None and (existing.value, existing.reason, existing.source) == (value, text, source):
+        return
+    forecast = existing or Forecast(indicator=indicator, fiscal_year=fiscal_year)
+    forecast.value, forecast.reason, forecast.source = value, text, source
+    forecast.published_by, forecast.published_at = user, timezone.now()
+    recorded(user, forecast, reason).save()

@@ -5,10 +5,8 @@ so that a forecast never enters an achieved count; reports/dashboards/forecasts.
 from collections.abc import Mapping
 from decimal import Decimal
 
-from django.utils import timezone
-
-from kpis.history import recorded
-from reports.models import Forecast, Half, ProgressReport, ReportEntry, ReportingPeriod
+from reports.models import Half, ProgressReport, ReportEntry, ReportingPeriod
+from reports.models.forecasts import publish, published_by_indicator
 from reports.posted import read_forecast
 
 FORECAST_FIELDS = ("forecast", "forecast_reason")
@@ -38,30 +36,16 @@ def publish_forecasts(user, report: ProgressReport, entries: list[ReportEntry]) 
     period = report.period
     if not takes_forecast(period):
         return
-    published = {
-        forecast.indicator_id: forecast
-        for forecast in Forecast.objects.filter(
-            indicator__in=[entry.indicator_id for entry in entries], fiscal_year=period.fiscal_year
-        )
-    }
+    published = published_by_indicator([entry.indicator_id for entry in entries], period.fiscal_year)
     reason = f"承認（{report}）"
     for entry in entries:
-        existing = published.get(entry.indicator_id)
-        if entry.forecast is None:
-            if existing is not None and existing.source == PUBLISHED_SOURCE:
-                recorded(user, existing, f"{reason}: 見込みの取消し").delete()
-            continue
-        if existing is not None and (existing.value, existing.reason, existing.source) == (
+        publish(
+            user,
+            entry.indicator,
+            period.fiscal_year,
             entry.forecast,
             entry.forecast_reason,
-            PUBLISHED_SOURCE,
-        ):
-            continue
-        forecast = existing or Forecast(indicator=entry.indicator, fiscal_year=period.fiscal_year)
-        forecast.value, forecast.reason, forecast.source = (
-            entry.forecast,
-            entry.forecast_reason,
-            PUBLISHED_SOURCE,
+            existing=published.get(entry.indicator_id),
+            source=PUBLISHED_SOURCE,
+            reason=reason,
         )
-        forecast.published_by, forecast.published_at = user, timezone.now()
-        recorded(user, forecast, reason).save()
