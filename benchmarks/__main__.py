@@ -183,9 +183,11 @@ def run_scale(client, scale: int, args):
         floor = _timed(client, scale, "floor: signed-in health page", reverse("health"), args)
         pages = []
         dashboards = dashboard_pages(plan)
+        change = one_figure_changed(plan)
         for name, url in dashboards:
-            pages.append(_timed(client, scale, f"{name}, uncached", url, args, before_each=clear_cache))
+            pages.append(_timed(client, scale, f"{name}, after a change", url, args, before_each=change))
             pages.append(_timed(client, scale, f"{name}, cached", url, args))
+            pages.append(_timed(client, scale, f"{name}, nothing kept", url, args, before_each=nothing_kept))
         setup = work_setup(plan)
         try:
             pages += work_timings(setup, scale, args)
@@ -241,6 +243,35 @@ def clear_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+def nothing_kept() -> None:
+    """As a new worker process after the cache was emptied: no page cached, no judgement kept."""
+    from reports.dashboards import judged_memo
+
+    clear_cache()
+    judged_memo.clear()
+
+
+def one_figure_changed(plan):
+    """A change to the data before each request: one actual of 神奈川県 saved with another value through
+    the ORM, as an approval saves it (the data version and the indicator's figures stamp are raised),
+    then back at the next call."""
+    from kpis.models import Actual, Measure
+
+    actual = (
+        Actual.objects.filter(indicator__kpi__plan=plan, indicator__kpi__region__code=REGION_CODE)
+        .order_by("pk")
+        .first()
+    )
+    original = actual.value
+    step = -1 if actual.measure == Measure.PERCENT and original >= 99 else 1
+
+    def change() -> None:
+        actual.value = original + step if actual.value == original else original
+        actual.save()
+
+    return change
 
 
 def _timed(client, scale: int, name: str, url: str, args, before_each=None):

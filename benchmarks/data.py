@@ -23,6 +23,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from kpis.models import Actual, Indicator, Kpi, Measure, Target
+from kpis.stamps import raise_stamps
 from plans.models import Plan
 from regions.models import Region
 
@@ -113,6 +114,8 @@ def generate_scaled_data(scale: int, *, seed: int = 0) -> Plan:
             actuals += figures.actuals()
         Target.objects.bulk_create(targets)
         Actual.objects.bulk_create(actuals)
+        # as every write of figures does (a bulk_create sends no signal)
+        raise_stamps(indicator.pk for indicator in indicators)
     return plan
 
 

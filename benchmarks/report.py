@@ -7,11 +7,14 @@ from benchmarks.timing import PageTiming
 
 TARGET_SCALE = 100
 # The goals (issue "fast right after every change"), each × the signed-in floor unless in ms.
-UNCACHED_RATIO = 20  # every dashboard, the status board, the report page and an approval
+UNCACHED_RATIO = 20  # every dashboard after a change, the status board, the report page, an approval
 CACHED_RATIO = 2
 PACK_FIRST_MS = 2000  # a meeting pack's first open of a cut-off
 PACK_LATER_RATIO = 5  # every later open of it
 WORK_PAGES = ("status board", "report page", "approval")
+# A dashboard is timed after a change (the goal), cached, and with nothing kept (no goal: a new worker
+# process after the cache was emptied, every indicator judged again).
+VARIANTS = (", after a change", ", cached", ", nothing kept")
 
 
 @dataclass(frozen=True)
@@ -25,7 +28,7 @@ class ScaleResult:
     raw_reads: dict[str, float] = field(default_factory=dict)
 
     def raw_read_of(self, page: PageTiming) -> float | None:
-        return self.raw_reads.get(page.name.removesuffix(", uncached").removesuffix(", cached"))
+        return self.raw_reads.get(page.name.rsplit(", ", 1)[0] if page.name.endswith(VARIANTS) else page.name)
 
 
 def _ms(value: float | None) -> str:
@@ -101,6 +104,8 @@ def goal_misses(result: ScaleResult) -> list[str]:
         elif page.name.startswith("meeting pack"):
             if page.median_ms > PACK_FIRST_MS:
                 misses.append(f"{page.name} {_ms(page.median_ms)} ms (goal {PACK_FIRST_MS:,} ms)")
+        elif page.name.endswith(", nothing kept"):
+            continue
         elif page.name.endswith(", cached"):
             if ratio > CACHED_RATIO:
                 misses.append(f"{page.name} {_ratio(ratio)} (goal {CACHED_RATIO}×)")
@@ -160,10 +165,13 @@ reading, as tuples, the rows the page shows (the targets and actuals of its plan
 pack, their history rows; for the status board, the reports): the distance to what the database must
 do at least. "Worker RSS" is the benchmark process's resident memory after the page's requests: one
 process serving every page in turn, as a gunicorn worker does. The query count must not change with
-the scale (`tests/test_dashboard_queries.py` asserts it). Every dashboard is timed twice: "uncached",
-with the cache cleared before each request (the first view after a change to the data), and
-"cached", as every later viewer gets it until the data changes again
-(reports/dashboards/caching.py); the work pages are never cached. A page answering 404 is listed, not
+the scale (`tests/test_dashboard_queries.py` asserts it). Every dashboard is timed three ways: "after a
+change", with one actual of 神奈川県 saved through the ORM before each request (the data version and
+that indicator's figures stamp raised, as an approval does: the page is computed again, the other
+indicators' judgements are kept, reports/dashboards/judged_memo.py); "cached", as every later viewer
+gets it until the data changes again (reports/dashboards/caching.py); and "nothing kept", with the
+cache emptied and no judgement kept before each request, as a new worker process after a restart
+sees it (no goal). The work pages are never cached. A page answering 404 is listed, not
 timed. Timings are never asserted in tests.
 """
 
@@ -195,7 +203,7 @@ def render(results: list[ScaleResult], *, machine: list[str], command: str, date
         "## Summary: median per request (× floor)",
         "",
         *summary_table(results),
-        "## Goals: the first view after a change (uncached) within "
+        "## Goals: the first view after a change within "
         f"{UNCACHED_RATIO}× the floor, cached within {CACHED_RATIO}×, a meeting pack's first open "
         f"within {PACK_FIRST_MS:,} ms and later opens within {PACK_LATER_RATIO}× (set at {TARGET_SCALE}×)",
         "",

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.db import connections
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from kpis.stamps import raise_stamps
+
 # Rows per INSERT or UPDATE statement (SQLite's parameter limit makes Django split them further).
 WRITE_BATCH_SIZE = 500
 
@@ -29,7 +31,8 @@ CREATED, CHANGED = "+", "~"
 
 
 def create_with_history(model, objects: list, *, user, reason: str, when) -> None:
-    """Insert `objects` (unsaved) and one history record each ("+")."""
+    """Insert `objects` (unsaved) and one history record each ("+"); their indicators' stamps raised."""
+    raise_stamps(obj.indicator_id for obj in objects)
     connection = connections[model.objects.db]
     if not (connection.features.can_return_rows_from_bulk_insert and history_is_copyable(model)):
         # Without the new ids, the history cannot be copied from the rows: the library's way.
@@ -50,7 +53,9 @@ def create_with_history(model, objects: list, *, user, reason: str, when) -> Non
 
 
 def update_with_history(model, objects: list, attributes: list[str], *, user, reason: str, when) -> None:
-    """Update `attributes` of the saved `objects` and record each one's new state ("~")."""
+    """Update `attributes` of the saved `objects` and record each one's new state ("~"); their
+    indicators' stamps raised."""
+    raise_stamps(obj.indicator_id for obj in objects)
     if not history_is_copyable(model):
         bulk_update_with_history(
             objects,

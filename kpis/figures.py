@@ -38,22 +38,36 @@ ACTUAL_FIELDS = ("period", "year", "value", "achieved_on")
 
 
 class FigureRowsQuerySet(QuerySet):
-    """Indicators whose targets and actuals are read as the engine's figures once the indicators
-    are (two queries, like a prefetch); `figures_of` then reads those."""
+    """Indicators whose targets and actuals are read as the engine's figures when first asked for:
+    `load_figure_rows` reads those of the indicators given (two queries, like a prefetch), and
+    `figures_of` on an indicator not yet read reads those of every indicator of its queryset still
+    unread (two queries, once). A page that keeps judgements (reports/dashboards/judged_memo.py)
+    reads only the figures of the indicators it has to judge again."""
 
     def _fetch_all(self):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._result_cache and isinstance(self._result_cache[0], Indicator):
-            attach_figure_rows(self._result_cache)
+            batch = list(self._result_cache)
+            for indicator in batch:
+                indicator.figure_batch = batch
 
 
 def with_figure_rows(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
     """Indicators with their plan, and their targets and actuals as the engine's figures (not as
-    model instances: `indicator.targets.all()` would query again)."""
-    queryset = indicators.select_related("kpi__plan")
+    model instances: `indicator.targets.all()` would query again), read when first needed."""
+    # the plan read once and shared by every KPI (not a model instance per row)
+    queryset = indicators.select_related("kpi").prefetch_related("kpi__plan")
     queryset.__class__ = FigureRowsQuerySet
     return queryset
+
+
+def load_figure_rows(indicators: Iterable[Indicator]) -> None:
+    """Read the targets and actuals of those of `indicators` fetched through with_figure_rows() and not
+    yet read (none: no query)."""
+    unread = [i for i in indicators if hasattr(i, "figure_batch") and not hasattr(i, "figure_rows")]
+    if unread:
+        attach_figure_rows(unread)
 
 
 def attach_figure_rows(indicators: list[Indicator]) -> None:
@@ -96,9 +110,11 @@ def actual_figure(actual: Actual) -> ActualFigure:
 
 def figures_of(indicator: Indicator, preliminary: tuple[ActualFigure, ...] = ()) -> IndicatorFigures:
     """The engine's inputs; `preliminary` figures (速報) stand in for approved ones of the same period."""
-    rows = getattr(indicator, "figure_rows", None)
-    if rows is not None:  # read by with_figure_rows(): already the engine's figures
-        return _figures(indicator, *rows, preliminary)
+    batch = getattr(indicator, "figure_batch", None)
+    if batch is not None:  # fetched through with_figure_rows(): read as the engine's figures
+        if not hasattr(indicator, "figure_rows"):
+            load_figure_rows(batch)
+        return _figures(indicator, *indicator.figure_rows, preliminary)
     # .all() reads the prefetched rows; a filter() would query again.
     return figures_from(indicator, indicator.targets.all(), indicator.actuals.all(), preliminary)
 

@@ -398,3 +398,22 @@ class Revision(FieldConstraints):
 
     def __str__(self):
         return f"{self.kpi} {self.effective_fiscal_year}年度〜"
+
+
+class FiguresStamp(models.Model):
+    """A value that changes, in the writer's own transaction, whenever anything an indicator's
+    judgement reads changes: its targets, its actuals, its own rules (kpis/stamps.py). Judgements kept
+    between requests are kept under it (reports/dashboards/judged_memo.py). It is random, so a
+    rolled-back change never leaves a value that a later change could take again. A plain id, not a
+    foreign key: a stamp written while its indicator is deleted in the same transaction does no harm
+    (ids are never given twice)."""
+
+    indicator_id = models.BigIntegerField(primary_key=True)
+    token = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("指標の判定用スタンプ")
+        verbose_name_plural = _("指標の判定用スタンプ")
+
+    def __str__(self):
+        return f"{self.indicator_id}: {self.token}"

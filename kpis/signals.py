@@ -4,10 +4,11 @@ Bulk writes (imports) send no post_save: they send `figures_written` instead, so
 this one (the dashboards' cache) hear of every change to figures without kpis knowing them.
 """
 
-from django.db.models.signals import post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import Signal, receiver
 
 from kpis.models import Actual, Indicator, IndustrialVision, Kpi, Target
+from kpis.stamps import raise_stamps
 from plans.loading import plan_data_loaded, record_loaded_state
 
 # Sent after targets or actuals were written in bulk (no post_save was sent for them).
@@ -27,6 +28,20 @@ def copy_measure(figure) -> None:
 @receiver(pre_save, sender=Actual)
 def figure_takes_indicator_measure(sender, instance, **kwargs):
     copy_measure(instance)
+
+
+@receiver(post_save, sender=Target)
+@receiver(post_save, sender=Actual)
+@receiver(post_delete, sender=Target)
+@receiver(post_delete, sender=Actual)
+def figure_change_raises_stamp(sender, instance, **kwargs):
+    raise_stamps([instance.indicator_id])
+
+
+@receiver(post_save, sender=Indicator)
+def indicator_change_raises_stamp(sender, instance, **kwargs):
+    # its rules (shape, direction, aggregation…) are part of what is judged
+    raise_stamps([instance.pk])
 
 
 @receiver(post_save, sender=Indicator)

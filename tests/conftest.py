@@ -10,6 +10,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def no_judgements_kept_from_another_test():
+    """Judgements kept in memory (reports/dashboards/judged_memo.py) outlive a test's rolled-back data."""
+    from reports.dashboards import judged_memo
+
+    judged_memo.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Demo users are created in many tests; the real hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -13,12 +13,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet
 
-from kpis.figures import figures_of, with_figure_rows, with_figures
-from kpis.models import Indicator, Kpi
+from kpis.figures import figures_of, load_figure_rows, with_figure_rows, with_figures
+from kpis.models import Actual, Indicator, Kpi
 from kpis.rules.inputs import CUM, CUMULATIVE
 from kpis.rules.judgement import View
 from kpis.rules.readings import cumulative_reading, latest_reading
 from kpis.rules.targets import cumulative_target
+from kpis.stamps import with_stamps
 from plans.models import Measure, Plan, ReportedResult
 from regions.models import Block
 from reports.dashboards.forecasts import forecasts_beside, published_forecasts, shows_forecasts
@@ -27,6 +28,7 @@ from reports.dashboards.selectors import (
     IndicatorResult,
     block_summaries,
     judge_indicators,
+    read_figures_to_judge,
 )
 from reports.dashboards.tallies import Tally
 
@@ -156,6 +158,8 @@ def chains(indicators: Iterable[Indicator]) -> list[list[Indicator]]:
     firsts = [i for i in by_id.values() if i.predecessor_id not in by_id and successors[i.pk]]
     for first in sorted(firsts, key=lambda i: (i.kpi.plan.number, i.kpi.order, i.kpi.code, i.order)):
         walk([first])
+    # their latest figures are shown: read those of the indicators in a line only
+    load_figure_rows(i for line in lines for i in line)
     return lines
 
 
@@ -271,14 +275,30 @@ def plans_with_counts() -> QuerySet[Plan]:
     )
 
 
-def last_year_with_data(plan: Plan, indicators: Iterable[Indicator]) -> int | None:
-    years = [a.year for i in indicators for a in figures_of(i).actuals if a.year in plan.fiscal_years]
-    return max(years, default=None)
+def years_with_data() -> dict[tuple[int, str], set[int]]:
+    """The years with an actual, by (plan id, KPI level), in one query: which year each plan's
+    comparison judges, without reading the figures of indicators kept judged."""
+    found = defaultdict(set)
+    rows = (
+        Actual.objects.filter(indicator__kpi__plan__kind=Plan.Kind.ACTION_PLAN)
+        .order_by()
+        .values_list("indicator__kpi__plan_id", "indicator__kpi__level", "year")
+        .distinct()
+    )
+    for plan_id, level, year in rows:
+        found[plan_id, level].add(year)
+    return found
 
 
-def plan_result(plan: Plan, indicators: list[Indicator], *, as_of: datetime.date) -> PlanResult:
-    """The plan's items judged in its last year with data (a 年 indicator in the 年 of that number)."""
-    year = last_year_with_data(plan, indicators)
+def last_year_with_data(plan: Plan, years: Iterable[int]) -> int | None:
+    """The plan's last fiscal year among `years` (those with an actual)."""
+    return max((year for year in years if year in plan.fiscal_years), default=None)
+
+
+def plan_result(
+    plan: Plan, indicators: list[Indicator], year: int | None, *, as_of: datetime.date
+) -> PlanResult:
+    """The plan's items judged in `year`, its last with data (a 年 indicator in the 年 of that number)."""
     view = View.fiscal_year(year or plan.end_fiscal_year)
     tally = Tally()
     for row in judge_indicators(indicators, view=view, as_of=as_of):
@@ -306,12 +326,14 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
     forecasts of a plan whose judged year is under way (the plan in force: one at most).
     """
     plans = list(plans_with_counts())
-    # every plan's figures: read as the rule's inputs, not as a model instance each
+    # every plan's figures: read as the rule's inputs, not as a model instance each, and only for
+    # the indicators judged again (reports/dashboards/judged_memo.py)
     indicators = list(
-        with_figure_rows(Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN))
-        .select_related("kpi__region__block")
+        with_figure_rows(with_stamps(Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN)))
+        .prefetch_related("kpi__region__block")
         .order_by("kpi__plan__number", "kpi__region__order", "kpi__order", "kpi__code", "order", "code")
     )
+    years = years_with_data()
     reported = list(ReportedResult.objects.order_by("fiscal_year"))
     blocks = list(Block.objects.all())
     marks = defaultdict(dict)
@@ -320,23 +342,36 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
 
     by_plan = defaultdict(list)
     for indicator in indicators:
-        by_plan[indicator.kpi.plan_id].append(indicator)
+        by_plan[indicator.kpi.plan_id, indicator.kpi.level].append(indicator)
+    judged_years = {
+        (plan.pk, level): last_year_with_data(plan, years[plan.pk, level])
+        for plan in plans
+        for level in Kpi.Level.values
+    }
+    read_figures_to_judge(  # every plan's indicators judged again, in one read
+        (
+            (by_plan[plan.pk, level], View.fiscal_year(judged_years[plan.pk, level] or plan.end_fiscal_year))
+            for plan in plans
+            for level in Kpi.Level.values
+        ),
+        as_of=as_of,
+    )
     comparisons = []
     for plan in plans:
-        central = [i for i in by_plan[plan.pk] if i.kpi.level == Kpi.Level.CENTRAL]
-        regional = [i for i in by_plan[plan.pk] if i.kpi.level == Kpi.Level.REGIONAL]
+        regional = by_plan[plan.pk, Kpi.Level.REGIONAL]
         own_reported = [r for r in reported if r.plan_id == plan.pk]
         regional_reported = [r for r in own_reported if r.scope == ReportedResult.Scope.REGIONAL_KPIS]
         reported_year = max((r.fiscal_year for r in regional_reported), default=None)
-        regional_year = last_year_with_data(plan, regional)
+        regional_year = judged_years[plan.pk, Kpi.Level.REGIONAL]
         regional_results, forecasts = regional_judged(plan, regional, regional_year, as_of=as_of)
         summaries, national = block_summaries(
             blocks, regional_results, [r for r in regional_reported if r.fiscal_year == reported_year]
         )
+        central_year = judged_years[plan.pk, Kpi.Level.CENTRAL]
         comparisons.append(
             PlanComparison(
                 plan=plan,
-                central=plan_result(plan, central, as_of=as_of),
+                central=plan_result(plan, by_plan[plan.pk, Kpi.Level.CENTRAL], central_year, as_of=as_of),
                 regional=PlanResult(regional_year, national, forecasts),
                 blocks=summaries,
                 regional_reported_year=reported_year,

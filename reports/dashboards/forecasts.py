@@ -18,7 +18,7 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import replace
 
-from kpis.figures import figures_of, thresholds_of
+from kpis.figures import figures_of, load_figure_rows, thresholds_of
 from kpis.models import Indicator
 from kpis.rules.forecasts import ForecastCount, ForecastStatus, count_forecasts, forecast_status
 from kpis.rules.inputs import FY, H1, IndicatorFigures
@@ -74,6 +74,9 @@ def forecast_statuses(
     without a forecast are left out. Runs no query on indicators fetched with their figures
     (kpis.figures.with_figures, or plan_indicators); `figures` (indicator id → the engine's inputs)
     stands in for their own, as for a pack's snapshot (reports/meetings/snapshots.py)."""
+    indicators = list(indicators)
+    if figures is None:  # the figures of the indicators with a forecast only
+        load_figure_rows(i for i in indicators if i.pk in forecasts)
     statuses = {}
     for indicator in indicators:
         forecast = forecasts.get(indicator.pk)

@@ -14,16 +14,18 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 
-from kpis.figures import figures_of, thresholds_of, with_figure_rows
+from kpis.figures import figures_of, load_figure_rows, thresholds_of, with_figure_rows
 from kpis.models import Indicator, Kpi
 from kpis.rules.forecasts import ForecastStatus
 from kpis.rules.inputs import CY, H1, H2, ActualFigure, IndicatorFigures
 from kpis.rules.judgement import Judgement, View, judgement
 from kpis.rules.readings import half_reading, year_reading
 from kpis.rules.view_periods import year_period_of
+from kpis.stamps import with_stamps
 from plans.fiscal import fiscal_year_of
 from plans.models import Plan, ReportedResult
 from regions.models import Block
+from reports.dashboards import judged_memo
 from reports.dashboards.tallies import Tally
 
 
@@ -42,7 +44,8 @@ def plan_indicators(
 ) -> QuerySet[Indicator]:
     """A plan's indicators with everything the rule and the tables read: the figures as the rule's
     inputs (kpis.figures.with_figure_rows), so that a plan's thousands of targets and actuals are
-    never turned into model instances."""
+    never turned into model instances, read only for the indicators judged again (with their stamps:
+    reports/dashboards/judged_memo.py)."""
     indicators = Indicator.objects.filter(kpi__plan=plan)
     if level:
         indicators = indicators.filter(kpi__level=level)
@@ -53,8 +56,8 @@ def plan_indicators(
     if core_only:
         indicators = indicators.filter(kpi__kind=Kpi.Kind.CORE)
     return (
-        with_figure_rows(indicators)
-        .select_related("kpi__region__block")
+        with_figure_rows(with_stamps(indicators))
+        .prefetch_related("kpi__region__block")  # 47 regions, not an instance per indicator
         .order_by("kpi__region__order", "kpi__order", "kpi__code", "order", "code")
     )
 
@@ -113,15 +116,38 @@ def judge_indicators(
     for figures read as they were on a past date (reports/meetings/snapshots.py); `as_of` is then
     that date.
     """
+    if figures is not None:
+        return [judge_one(i, figures[i.pk], view=view, as_of=as_of) for i in indicators]
     preliminary = preliminary or {}
+    indicators = list(indicators)
+    keys = {i.pk: None if i.pk in preliminary else judged_memo.key_of(i, view, as_of) for i in indicators}
+    kept = {pk: judged_memo.get(key) for pk, key in keys.items()}
+    # the figures of the indicators judged again only (those of an unchanged one are not read)
+    load_figure_rows(i for i in indicators if kept[i.pk] is None)
     results = []
     for indicator in indicators:
-        if figures is not None:
-            indicator_figures = figures[indicator.pk]
-        else:
-            indicator_figures = figures_of(indicator, preliminary.get(indicator.pk, ()))
-        results.append(judge_one(indicator, indicator_figures, view=view, as_of=as_of))
+        found = kept[indicator.pk]
+        if found is not None:
+            results.append(IndicatorResult(indicator, view, *found))
+            continue
+        own = figures_of(indicator, preliminary.get(indicator.pk, ()))
+        row = judge_one(indicator, own, view=view, as_of=as_of)
+        judged_memo.put(keys[indicator.pk], (row.result, row.h1, row.h2, row.year_value, row.preliminary))
+        results.append(row)
     return results
+
+
+def read_figures_to_judge(
+    judgements: Iterable[tuple[Iterable[Indicator], View]], *, as_of: datetime.date
+) -> None:
+    """Read at once (two queries) the figures of every indicator the judgements to come (indicators ×
+    view) will make again: for a page judging several groups (the comparison, a plan at a time)."""
+    load_figure_rows(
+        indicator
+        for indicators, view in judgements
+        for indicator in indicators
+        if judged_memo.get(judged_memo.key_of(indicator, view, as_of)) is None
+    )
 
 
 def judge_by_view(

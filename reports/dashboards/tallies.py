@@ -30,7 +30,12 @@ class Tally:
 
     @property
     def counts(self) -> Counts:
-        return count(self.results)
+        # counted once for the dozen figures a table row prints, again after an add
+        counted = self.__dict__.get("_counted")
+        if counted is None or counted[0] != len(self.results):
+            counted = (len(self.results), count(self.results))
+            self.__dict__["_counted"] = counted
+        return counted[1]
 
     @property
     def items(self) -> int:

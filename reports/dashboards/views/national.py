@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from kpis.figures import load_figure_rows
 from kpis.models import Kpi
 from reports.dashboards.pages import (
     cached_dashboard,
@@ -42,6 +43,9 @@ def national(request, plan_number: int):
     period = chosen_period(filters, plan, today)
     indicators = list(filters.qs)
     central_indicators = [i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL]
+    # judged in every year of the plan: their figures read at once (the regional ones only when
+    # judged again, reports/dashboards/judged_memo.py)
+    load_figure_rows(central_indicators)
     central = judge_central(central_indicators, plan, chosen=period.view, as_of=today)
     regional_results = judge_indicators(
         [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL],

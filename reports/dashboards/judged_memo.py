@@ -1,0 +1,81 @@
+"""Judgements kept between requests, so that the first view after a change judges again only the
+indicators the change touched.
+
+Judging a plan means reading every target and actual of its years and running the rule on each
+indicator (kpis/rules/judgement.py); a page cached whole (reports/dashboards/caching.py) is computed
+again after any change anywhere. Here each indicator's judgement in a view is kept under what it was
+made from:
+
+- the indicator's figures stamp (kpis/stamps.py), which every write of its targets, actuals or rules
+  replaces in the writer's own transaction: a change gives a key never seen, so a judgement made
+  before it is never read after it;
+- the view and the day it was judged on (a period becomes complete with the passing of its last day);
+- the plan's thresholds and first year (the other inputs of the rule).
+
+An indicator without a stamp (made in bulk and never changed since) is judged every time, as is one
+with submitted figures (速報) standing in. What is kept is the rule's answer only (the Judgement and
+the figures the tables print beside it), never a model instance, in this process's memory: nothing
+is written when a page is read, and each worker process keeps its own, at most MAX_ENTRIES
+judgements, the least recently used leaving first.
+"""
+
+import datetime
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from kpis.models import Indicator
+from kpis.rules.judgement import View
+
+# About 1 KB each: 20,000 judgements (a plan of 100× the documents' size in several views) ~ 20 MB.
+MAX_ENTRIES = 20_000
+
+_lock = threading.Lock()
+_kept: OrderedDict[Hashable, tuple] = OrderedDict()
+
+
+def key_of(indicator: Indicator, view: View, as_of: datetime.date) -> Hashable | None:
+    """What the judgement of the indicator in `view` on `as_of` is made from; None when it cannot be
+    told (no stamp read, or none written yet): such a judgement is made every time."""
+    token = getattr(indicator, "figures_token", None)
+    if token is None:
+        return None
+    plan = indicator.kpi.plan
+    return (
+        indicator.pk,
+        token,
+        view,
+        as_of,
+        plan.achieved_percent,
+        plan.partial_percent,
+        plan.start_fiscal_year,
+    )
+
+
+def get(key: Hashable | None) -> tuple | None:
+    if key is None:
+        return None
+    with _lock:
+        found = _kept.get(key)
+        if found is not None:
+            _kept.move_to_end(key)
+        return found
+
+
+def put(key: Hashable | None, judged: tuple) -> None:
+    if key is None:
+        return
+    with _lock:
+        _kept[key] = judged
+        _kept.move_to_end(key)
+        while len(_kept) > MAX_ENTRIES:
+            _kept.popitem(last=False)
+
+
+def clear() -> None:
+    with _lock:
+        _kept.clear()
+
+
+def size() -> int:
+    return len(_kept)
