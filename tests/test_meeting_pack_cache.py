@@ -18,9 +18,9 @@ from plans.models import ReportedResult
 from regions.demo import create_demo_users
 from regions.models import Block
 from reports.dashboards.caching import CACHE_ALIAS
-from reports.meetings import kept, snapshots
+from reports.meetings import decisions, kept, snapshots
 from reports.meetings import rules as meetings
-from reports.models import LiaisonMeeting
+from reports.models import CaseStudy, DecisionItem, LiaisonMeeting
 
 TITLE = "令和4年度 関東地域知財連絡会議"
 
@@ -218,3 +218,29 @@ def test_an_unsettled_cut_off_is_built_every_time_and_never_kept(
         counts.append(len(queries.captured_queries))
         assert not [q for q in queries.captured_queries if "portal_cache" in q["sql"]]
     assert counts[0] == counts[1] > LATER_PRINT
+
+
+@pytest.mark.usefixtures("settled_at_once")
+def test_what_the_key_leaves_out_is_read_from_the_history_so_a_kept_pack_equals_a_new_build(
+    client, users, meeting
+):
+    """Decision items and case studies changed after the cut-off change neither the key nor the pack:
+    the kept page is what a build from scratch gives."""
+    client.force_login(users["demo-bureau-kanto"])
+    kept_page = page(client, meeting)
+    key = kept.pack_key(meeting, kept.PRINT)
+    decisions.create_item(
+        users["demo-bureau-kanto"],
+        DecisionItem(
+            meeting=meeting, content="会議後に追加した宿題", owner="bureau", due_on=datetime.date(2022, 12, 1)
+        ),
+    )
+    case = CaseStudy.objects.get(region__block=meeting.block, state=CaseStudy.State.PUBLISHED)
+    shown_title = case.title
+    case.title = "会議後に改めた題名"
+    case.save()
+    assert kept.pack_key(LiaisonMeeting.objects.get(pk=meeting.pk), kept.PRINT) == key
+    caches[CACHE_ALIAS].clear()
+    built = page(client, meeting)
+    assert without_header(built) == without_header(kept_page)
+    assert shown_title in built and "会議後に" not in built
