@@ -101,7 +101,7 @@ def remove(setup: WorkSetup) -> None:
 
 def work_pages(setup: WorkSetup) -> list[tuple[str, str, bool]]:
     """(name, URL, whether the cache is cleared before each request): a pack's first open of a
-    cut-off reads the history, later opens start from the snapshot kept then."""
+    cut-off reads the history, later opens are served from the pack kept then."""
     from django.urls import reverse
 
     period, meeting = setup.period, setup.meeting

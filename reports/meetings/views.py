@@ -3,7 +3,8 @@
 - index: the meetings the user may read (central all; a bureau and the officers of its regions their block's);
 - new / edit: a meeting and its pack's cut-off date, by the block's bureau or central staff;
 - meeting: the meeting with its minutes and its decision items (reports/meetings/item_views.py);
-- pack / pack_workbook: the pack as a print-ready page (A4 landscape) and as one XLSX workbook.
+- pack / pack_workbook: the pack as a print-ready page (A4 landscape) and as one XLSX workbook, kept
+  once its cut-off has settled (reports/meetings/kept.py).
 
 Who may do what is in regions/access.py, the rules in reports/meetings/rules.py, the pack in reports/meetings/packs.py.
 A meeting outside the user's block does not exist (404); editing one the user may only read is 403.
@@ -15,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -29,9 +31,11 @@ from regions.access import (
 )
 from regions.models import Block
 from reports.audit import WorkflowError
+from reports.dashboards.pages import personalised
 from reports.dashboards.rows import region_section, revision_row
 from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
 from reports.meetings import decisions, rules
+from reports.meetings.kept import PRINT, WORKBOOK, kept
 from reports.meetings.packs import NoPlan, build_pack
 from reports.meetings.workbook import pack_workbook
 from reports.models import LiaisonMeeting
@@ -218,8 +222,7 @@ def meeting(request, pk: int):
     )
 
 
-def _pack_or_404(request, pk: int):
-    meeting = scoped(request.user, pk)
+def _built(meeting: LiaisonMeeting):
     try:
         return build_pack(meeting)
     except NoPlan as error:
@@ -229,35 +232,41 @@ def _pack_or_404(request, pk: int):
 @login_required
 @require_safe
 def pack(request, pk: int):
-    built = _pack_or_404(request, pk)
+    # who may read the meeting first: a kept pack is no way round it
+    meeting = scoped(request.user, pk)
+    html = kept(meeting, PRINT, lambda: _pack_html(request, _built(meeting)))
+    return HttpResponse(personalised(html, request))
+
+
+def _pack_html(request, built) -> str:
+    """The print page without the user's header and messages (markers, filled in per request)."""
     reports = {packed.region.pk: packed for packed in built.reports}
     news = built.news_region_ids
-    return render(
-        request,
-        "reports/meeting_pack.html",
-        {
-            "pack": built,
-            "meeting": built.meeting,
-            # a page per region with something to read, its results and its report together
-            "sections": [
-                region_section(built.plan, built.period, s, forecasts=built.forecasts_shown)
-                | {"packed": reports.get(s.region.pk)}
-                for s in built.sections
-                if s.region.pk in news
-            ],
-            "quiet_regions": [s.region for s in built.sections if s.region.pk not in news],
-            "summary_table": RegionSummaryTable(built.summary_rows),
-            "revision_table": RevisionTable([revision_row(r) for r in built.revisions]),
-            "national_table": BlockResultTable(built.national_rows),
-        },
-    )
+    context = {
+        "pack": built,
+        "meeting": built.meeting,
+        # a page per region with something to read, its results and its report together
+        "sections": [
+            region_section(built.plan, built.period, s, forecasts=built.forecasts_shown)
+            | {"packed": reports.get(s.region.pk)}
+            for s in built.sections
+            if s.region.pk in news
+        ],
+        "quiet_regions": [s.region for s in built.sections if s.region.pk not in news],
+        "summary_table": RegionSummaryTable(built.summary_rows),
+        "revision_table": RevisionTable([revision_row(r) for r in built.revisions]),
+        "national_table": BlockResultTable(built.national_rows),
+        "cached_layout": True,
+    }
+    return render_to_string("reports/meeting_pack.html", context, request=request)
 
 
 @login_required
 @require_safe
 def pack_workbook_download(request, pk: int):
-    built = _pack_or_404(request, pk)
-    response = HttpResponse(pack_workbook(built), content_type=XLSX)
-    filename = f"meeting{built.meeting.pk}_{built.block.code}_{built.meeting.fiscal_year}_pack.xlsx"
+    meeting = scoped(request.user, pk)
+    content = kept(meeting, WORKBOOK, lambda: pack_workbook(_built(meeting)))
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"meeting{meeting.pk}_{meeting.block.code}_{meeting.fiscal_year}_pack.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
