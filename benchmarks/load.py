@@ -126,10 +126,23 @@ def gunicorn(env: dict, workers: int):
     )
     try:
         wait_until_up(f"http://127.0.0.1:{port}/accounts/login/", server)
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", server
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def workers_rss_mb(master_pid: int) -> list[int]:
+    """The resident memory of each gunicorn worker (the master's children), in MB, from /proc."""
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+        except OSError:
+            continue  # a process that ended meanwhile
+        if fields.get("PPid", "").strip() == str(master_pid) and "VmRSS" in fields:
+            found.append(int(fields["VmRSS"].split()[0]) // 1024)
+    return sorted(found)
 
 
 def wait_until_up(url: str, server: subprocess.Popen, seconds: int = 60) -> None:
@@ -198,7 +211,34 @@ def check_nothing_lost(log: Path) -> tuple[int, int]:
     return len(sent), found
 
 
-def report_section(args, setup, stats, submitted, stored, database) -> str:
+# The goals (issue "fast right after every change"): p95 per kind of request but log-in, worker memory.
+P95_GOAL_MS = 1000
+RSS_GOAL_MB = 120
+LOG_IN = ("login page", "log in")  # slow on purpose (password hashing)
+
+
+def goal_lines(stats: list[dict], rss: list[int]) -> list[str]:
+    slow = [
+        f"{row['Name']} {row['95%']} ms"
+        for row in stats
+        if row["Name"] not in ("Aggregated", *LOG_IN)
+        and str(row["95%"]).isdigit()
+        and int(row["95%"]) > P95_GOAL_MS
+    ]
+    lines = [
+        f"- Goal p95 ≤ {P95_GOAL_MS:,} ms for every kind of request but log-in: "
+        + ("**met**." if not slow else "**not met** by " + "; ".join(slow) + "."),
+    ]
+    if rss:
+        verdict = "**met**" if max(rss) <= RSS_GOAL_MB else "**not met**"
+        lines.append(
+            f"- Worker RSS after the run: {', '.join(f'{mb} MB' for mb in rss)} (goal ≤ {RSS_GOAL_MB} MB "
+            f"each: {verdict})."
+        )
+    return lines
+
+
+def report_section(args, setup, stats, submitted, stored, database, rss=()) -> str:
     rows = [
         "| request | count | failures | req/s | median ms | p95 ms |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
@@ -228,6 +268,7 @@ def report_section(args, setup, stats, submitted, stored, database) -> str:
             f"- Throughput: {float(total['Requests/s']):.1f} requests/s; median {total['50%']} ms, p95 {total['95%']} ms.",
             f"- Errors: {total['Failure Count']}.",
             f"- Reports submitted: {submitted}; found in the database afterwards with the values sent: {stored}.",
+            *goal_lines(stats, list(rss)),
             "- Log-in is slow by design: every user signs in at the start, and Django's password hashing "
             "(PBKDF2, deliberately expensive) for all of them at once shares the cores with the load generator; "
             "it happens once per session. Dashboards are served from the shared cache between submissions "
@@ -284,12 +325,13 @@ def main(argv=None) -> int:
         progress(f"preparing the {args.scale}× data set")
         setup = prepare(args.scale, args.officers)
         progress(f"starting gunicorn with {args.workers} workers")
-        host = stack.enter_context(gunicorn(env, args.workers))
+        host, server = stack.enter_context(gunicorn(env, args.workers))
         progress(f"running locust for {args.seconds} s against {host}")
         log = run_locust(host, env, setup, args, folder)
+        rss = workers_rss_mb(server.pid)
         stats = read_stats(folder)
         submitted, stored = check_nothing_lost(log)
-        section = report_section(args, setup, stats, submitted, stored, database)
+        section = report_section(args, setup, stats, submitted, stored, database, rss)
         print(section)
         write_section(args.output, section)
         failures = int(next(row for row in stats if row["Name"] == "Aggregated")["Failure Count"])

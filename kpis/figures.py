@@ -7,6 +7,7 @@ read as value tuples straight into the engine's figures, without a model instanc
 """
 
 import datetime
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -26,6 +27,7 @@ from kpis.models import Actual, Indicator, Target
 from kpis.rules.judgement import Judgement, View, judgement
 from kpis.rules.targets import target_for
 from plans.models import Plan
+from regions.models import Region
 
 
 def with_figures(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
@@ -42,23 +44,47 @@ class FigureRowsQuerySet(QuerySet):
     `load_figure_rows` reads those of the indicators given (two queries, like a prefetch), and
     `figures_of` on an indicator not yet read reads those of every indicator of its queryset still
     unread (two queries, once). A page that keeps judgements (reports/dashboards/judged_memo.py)
-    reads only the figures of the indicators it has to judge again."""
+    reads only the figures of the indicators it has to judge again.
+
+    The KPIs' plans (and, with `shares_regions`, their regions with their blocks) are read once
+    and shared: one instance per plan and region, not one per indicator (a plan has thousands)."""
+
+    shares_regions = False
+
+    def _clone(self):
+        clone = super()._clone()
+        clone.shares_regions = self.shares_regions
+        return clone
 
     def _fetch_all(self):
         fresh = self._result_cache is None
         super()._fetch_all()
         if fresh and self._result_cache and isinstance(self._result_cache[0], Indicator):
             batch = list(self._result_cache)
+            share_relations([indicator.kpi for indicator in batch], regions=self.shares_regions)
             for indicator in batch:
                 indicator.figure_batch = batch
 
 
-def with_figure_rows(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
-    """Indicators with their plan, and their targets and actuals as the engine's figures (not as
-    model instances: `indicator.targets.all()` would query again), read when first needed."""
-    # the plan read once and shared by every KPI (not a model instance per row)
-    queryset = indicators.select_related("kpi").prefetch_related("kpi__plan")
+def share_relations(kpis: list, *, regions: bool) -> None:
+    """Give the KPIs their plan (one query) and their region with its block (one more), an instance
+    shared by all the KPIs of each, as select_related would give them."""
+    plans = Plan.objects.in_bulk({kpi.plan_id for kpi in kpis})
+    for kpi in kpis:
+        kpi._state.fields_cache["plan"] = plans[kpi.plan_id]
+    if regions:
+        found = Region.objects.select_related("block").in_bulk({k.region_id for k in kpis if k.region_id})
+        for kpi in kpis:
+            kpi._state.fields_cache["region"] = found.get(kpi.region_id)
+
+
+def with_figure_rows(indicators: QuerySet[Indicator], *, shares_regions: bool = False) -> QuerySet[Indicator]:
+    """Indicators with their KPI and plan, and their targets and actuals as the engine's figures (not
+    as model instances: `indicator.targets.all()` would query again), read when first needed;
+    `shares_regions`: the KPIs' regions and blocks too."""
+    queryset = indicators.select_related("kpi")
     queryset.__class__ = FigureRowsQuerySet
+    queryset.shares_regions = shares_regions
     return queryset
 
 
@@ -80,8 +106,9 @@ def attach_figure_rows(indicators: list[Indicator]) -> None:
         (Actual, ACTUAL_FIELDS, ActualFigure, actuals),
     ):
         rows = model.objects.filter(indicator_id__in=ids).order_by("indicator_id", "year", "period")
-        for indicator_id, *values in rows.values_list("indicator_id", *fields):
-            found[indicator_id].append(figure(*values))  # the fields in the dataclass's order
+        for indicator_id, period, *values in rows.values_list("indicator_id", *fields):
+            # the fields in the dataclass's order; the period's few strings shared, not one per row
+            found[indicator_id].append(figure(sys.intern(period), *values))
     for indicator in indicators:
         indicator.figure_rows = (tuple(targets[indicator.pk]), tuple(actuals[indicator.pk]))
 

@@ -19,18 +19,18 @@ from reports.models import Forecast
 # links. 7 queries, written `3 +` below as before the transaction and role (+4 at the end). Then:
 REQUEST = 4
 MAX_QUERIES = {
-    # Indicators are read with their KPI and figures stamp (one join), then the plan, the regions and
-    # the blocks they share (3: an instance each, not one per indicator).
-    # the plan; the indicators (4); the central ones' targets; their actuals; the regional ones'
+    # Indicators are read with their KPI and figures stamp (one join), then the plans and the regions
+    # with their blocks they share (3: an instance each, not one per indicator).
+    # the plan; the indicators (3); the central ones' targets; their actuals; the regional ones'
     # targets and actuals (those not kept judged: reports/dashboards/judged_memo.py); the year's
     # reported totals; the blocks
-    "national": 3 + 11,
-    # the plan; the block; the block's indicators (4); their targets; their actuals; the block's KPIs
+    "national": 3 + 10,
+    # the plan; the block; the block's indicators (3); their targets; their actuals; the block's KPIs
     # with plan, region and vision; the block's regions; the block's reported total
-    "block": 3 + 11,
-    # the plan; the region with its block; its indicators (4); their targets; their actuals; its KPIs
+    "block": 3 + 10,
+    # the plan; the region with its block; its indicators (3); their targets; their actuals; its KPIs
     # with plan, region and vision; its industrial visions
-    "region": 3 + 10,
+    "region": 3 + 9,
     # the indicator with KPI, region, block, vision and plan; its targets; its actuals; every
     # indicator linked across plans (predecessors, successors) with KPI and region; their targets;
     # their actuals; the KPI's revisions with indicator and reviser; the newest history records
@@ -38,9 +38,9 @@ MAX_QUERIES = {
     # its KPI: one query each
     "indicator (central)": 3 + 10,
     "indicator (regional)": 3 + 10,
-    # plans with KPI counts; every indicator (4); the years with an actual per plan and level; their
+    # plans with KPI counts; every indicator (3); the years with an actual per plan and level; their
     # targets; their actuals; reported totals; blocks; measure marks per plan
-    "compare": 3 + 11,
+    "compare": 3 + 10,
 }
 # A page not yet cached also reads the data version and looks itself up in the cache (2), then
 # stores itself (the database cache counts its rows, then checks the key and inserts inside a

@@ -318,9 +318,10 @@ def test_the_kobe_officers_report_list_holds_the_programme_period(client, users,
 # Session and user; the request's savepoint and its release; the header menu: the action plans, the
 # user's groups and affiliation (7, as every signed-in page, see test_dashboard_queries.py). A page
 # not yet cached reads the data version and looks itself up (2), then stores itself (5). Then: the
-# programme; its indicators with KPI and figures stamp, then the plan, regions and blocks they share
-# (4); their targets; their actuals; the designated regions with their block and prefecture.
-PAGE_QUERIES = 7 + 2 + 5 + 8
+# programme; its indicators with KPI and figures stamp, then the plan and the regions with their
+# blocks they share (3); their targets; their actuals; the designated regions with their block and
+# prefecture.
+PAGE_QUERIES = 7 + 2 + 5 + 7
 # Served from the cache: the same 7, the programme, the data version and the cached page.
 CACHED_PAGE_QUERIES = 7 + 1 + 2
 # The index: the 7, the programmes, their designated regions with their blocks.

@@ -30,7 +30,7 @@ FLOW, LEVEL = "flow", "level"
 COUNT, PERCENT, QUANTITY = "count", "percent", "quantity"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands kept in memory (judged_memo)
 class TargetFigure:
     period: str
     year: int
@@ -41,7 +41,7 @@ class TargetFigure:
     due_date: datetime.date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands kept in memory (judged_memo)
 class ActualFigure:
     period: str
     year: int

@@ -31,7 +31,7 @@ class Kind(enum.StrEnum):
     NONE = "none", "対象外"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands kept in memory (judged_memo)
 class Judgement:
     kind: Kind
     status: Status | Progress

@@ -41,7 +41,7 @@ class PaceKind(enum.StrEnum):
 INTERIM = (PaceKind.HALF_YEAR, PaceKind.PLAN_SHARE, PaceKind.TRAJECTORY, PaceKind.YEARS_TO_DATE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands kept in memory (judged_memo)
 class Pace:
     """`share` of `of`: half (1, 2) of a yearly target, 5 of 6 halves of a cumulative goal, ….
 

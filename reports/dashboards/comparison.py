@@ -329,9 +329,9 @@ def compare_plans(*, as_of: datetime.date) -> Comparison:
     # every plan's figures: read as the rule's inputs, not as a model instance each, and only for
     # the indicators judged again (reports/dashboards/judged_memo.py)
     indicators = list(
-        with_figure_rows(with_stamps(Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN)))
-        .prefetch_related("kpi__region__block")
-        .order_by("kpi__plan__number", "kpi__region__order", "kpi__order", "kpi__code", "order", "code")
+        with_figure_rows(
+            with_stamps(Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN)), shares_regions=True
+        ).order_by("kpi__plan__number", "kpi__region__order", "kpi__order", "kpi__code", "order", "code")
     )
     years = years_with_data()
     reported = list(ReportedResult.objects.order_by("fiscal_year"))

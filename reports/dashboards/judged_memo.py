@@ -27,8 +27,9 @@ from collections.abc import Hashable
 from kpis.models import Indicator
 from kpis.rules.judgement import View
 
-# About 1 KB each: 20,000 judgements (a plan of 100× the documents' size in several views) ~ 20 MB.
-MAX_ENTRIES = 20_000
+# About 2 KB each (the Judgement with the figures it used): 8,000 judgements ~ 16 MB, a plan of 100×
+# the documents' size (1,419 indicators) in five views.
+MAX_ENTRIES = 8_000
 
 _lock = threading.Lock()
 _kept: OrderedDict[Hashable, tuple] = OrderedDict()

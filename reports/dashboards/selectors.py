@@ -55,10 +55,8 @@ def plan_indicators(
         indicators = indicators.filter(kpi__region=region)
     if core_only:
         indicators = indicators.filter(kpi__kind=Kpi.Kind.CORE)
-    return (
-        with_figure_rows(with_stamps(indicators))
-        .prefetch_related("kpi__region__block")  # 47 regions, not an instance per indicator
-        .order_by("kpi__region__order", "kpi__order", "kpi__code", "order", "code")
+    return with_figure_rows(with_stamps(indicators), shares_regions=True).order_by(
+        "kpi__region__order", "kpi__order", "kpi__code", "order", "code"
     )
 
 

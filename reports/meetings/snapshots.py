@@ -56,7 +56,7 @@ class IndicatorSnapshot:
 SETTLED_AFTER = datetime.timedelta(minutes=10)
 CACHE_ALIAS = "default"
 # Keys carry the format: a snapshot kept by an older layout of these classes is never read.
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def settled(moment: datetime.datetime, now: datetime.datetime | None = None) -> bool:
