@@ -10,7 +10,8 @@ GUNICORN_MAX_REQUESTS  requests after which a worker is replaced (default 1000, 
 FORWARDED_ALLOW_IPS    read by gunicorn itself: the proxies trusted for X-Forwarded-* (default 127.0.0.1,::1)
 
 The application itself is stateless: sessions and the dashboard cache live in the database, static files
-are read from STATIC_ROOT, so any number of these processes on any number of hosts can serve the portal.
+are read from STATIC_ROOT (each process keeps judgements in memory only under stamps read from the
+database, reports/dashboards/judged_memo.py), so any number of these processes on any number of hosts can serve the portal.
 """
 
 import multiprocessing
