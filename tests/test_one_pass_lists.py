@@ -50,6 +50,7 @@ CHANGES = [
     Change(what="セミナー開催回数：今期の実績", old="", new="3", by="神奈川 太郎", at=MOMENT),
     Change(what=MARKUP, old="一行目\n二行目", new=MARKUP, by="", at=MOMENT),
     Change(what="取組内容", old=MARKUP, new="", by=MARKUP, at=MOMENT + datetime.timedelta(days=400)),
+    Change(what="成果", old="前\r\n後\r終", new=mark_safe("<b>済</b>"), by="", at=MOMENT),
 ]
 
 

@@ -84,15 +84,26 @@ def figure_item(figure) -> str:
 @register.filter
 def change_rows(changes):
     """The rows of a history's changes (reports/audit.py Change), as its table prints them."""
-    return mark_safe("".join(f"\n      {change_row(change)}\n    " for change in changes))
+    moments = {}  # a save changes many fields at one moment: each moment written once
+    rows = []
+    for change in changes:
+        if change.at not in moments:
+            moments[change.at] = text(japanese_datetime(change.at, "short"))
+        rows.append(f"\n      {change_row(change, moments[change.at])}\n    ")
+    return mark_safe("".join(rows))
 
 
-def change_row(change) -> str:
+def change_row(change, moment: str) -> str:
     cells = (
-        text(japanese_datetime(change.at, "short")),
+        moment,
         text(change.what),
-        linebreaksbr(change.old or "（空欄）"),
-        linebreaksbr(change.new or "（空欄）"),
+        lines(change.old or "（空欄）"),
+        lines(change.new or "（空欄）"),
         text(change.by or "—"),
     )
     return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def lines(value) -> str:
+    """As `|linebreaksbr` prints it; most values are one line."""
+    return linebreaksbr(value) if "\n" in value or "\r" in value else text(value)
