@@ -51,6 +51,17 @@ def test_a_page_cached_for_one_user_shows_the_next_user_their_own_header(
     assert "<!--portal:" not in second
 
 
+def test_a_page_served_from_the_cache_is_the_page_computed_with_the_users_header(client, users):
+    # kept as its shared parts, encoded once: read back, they are joined with the header as they are
+    for url in (URL, "/dashboard/2/blocks/kanto/", "/dashboard/2/regions/14/"):
+        client.force_login(users["demo-jpo"])
+        computed = client.get(url).content.decode()
+        served = client.get(url).content.decode()
+        token = csrf_token_in(computed)
+        assert served.replace(csrf_token_in(served), token) == computed
+        assert "<span>demo-jpo<" in served and "<!--portal:" not in served
+
+
 def test_users_who_may_see_different_submitted_reports_never_share_a_page(client, users):
     viewer = page_as(client, users["demo-viewer"])
     officer = page_as(client, users["demo-pref-14"])
