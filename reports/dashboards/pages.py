@@ -120,7 +120,13 @@ def dashboard_key(request) -> str:
 
 
 def cached_dashboard(request) -> HttpResponse | None:
-    """The page from the cache with this user's header filled in, or None to compute it."""
+    """The page from the cache with this user's header filled in, or None to compute it.
+
+    Asked before the URL's plan, block or region are read: a page is stored only once they were
+    found, under the data version of that moment, and saving or deleting any of them raises the
+    version (reports/signals.py). A page found is therefore of objects that still exist as they
+    were, and an unknown one is never found: it is looked up, and answers 404, on the way to
+    computing the page."""
     if requested_format(request):
         return None
     parts = caching.get(dashboard_key(request))
