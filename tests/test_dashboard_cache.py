@@ -12,6 +12,7 @@ from submitting import complete
 
 from kpis.models import Actual
 from regions.demo import create_demo_users
+from regions.models import Block, Region
 from reports.dashboards.caching import data_version
 from reports.dashboards.versions import DataVersion, ensure_versions
 
@@ -49,6 +50,17 @@ def test_a_page_cached_for_one_user_shows_the_next_user_their_own_header(
     assert "（中央（特許庁・INPIT））" in first and "（システム管理者）" in second
     assert csrf_token_in(first) != csrf_token_in(second)
     assert "<!--portal:" not in second
+
+
+def test_a_page_served_from_the_cache_is_the_page_computed_with_the_users_header(client, users):
+    # kept as its shared parts, encoded once: read back, they are joined with the header as they are
+    for url in (URL, "/dashboard/2/blocks/kanto/", "/dashboard/2/regions/14/"):
+        client.force_login(users["demo-jpo"])
+        computed = client.get(url).content.decode()
+        served = client.get(url).content.decode()
+        token = csrf_token_in(computed)
+        assert served.replace(csrf_token_in(served), token) == computed
+        assert "<span>demo-jpo<" in served and "<!--portal:" not in served
 
 
 def test_users_who_may_see_different_submitted_reports_never_share_a_page(client, users):
@@ -185,3 +197,37 @@ def test_without_its_version_row_a_page_is_computed_and_not_kept(client, users):
     before = cached_keys("dashboard:")
     assert ">267<" in page_as(client, users["demo-viewer"])
     assert cached_keys("dashboard:") == before
+
+
+# --- the URL's objects ----------------------------------------------------------------------------
+# The national, block and region pages look in the cache before reading their plan, block or region.
+
+
+def test_an_unknown_plan_block_or_region_is_a_404_while_known_ones_are_cached(client, users):
+    client.force_login(users["demo-viewer"])
+    for url in (URL, "/dashboard/2/blocks/kanto/", "/dashboard/2/regions/14/"):
+        assert client.get(url).status_code == 200
+        assert client.get(url).status_code == 200  # from the cache
+    for url in ("/dashboard/99/", "/dashboard/99/blocks/kanto/", "/dashboard/2/blocks/nowhere/"):
+        assert client.get(url).status_code == 404
+    assert client.get("/dashboard/99/regions/14/").status_code == 404
+    assert client.get("/dashboard/2/regions/99/").status_code == 404
+
+
+def test_a_region_removed_after_its_page_was_cached_is_a_404(client, users):
+    # made without a signal: the test is one transaction, which raises the version once
+    [region] = Region.objects.bulk_create(
+        [
+            Region(
+                code="98",
+                name_ja="試験県",
+                short_name_ja="試験",
+                name_en="Test",
+                block=Block.objects.get(code="kanto"),
+            )
+        ]
+    )
+    client.force_login(users["demo-viewer"])
+    assert "試験県" in client.get("/dashboard/2/regions/98/").content.decode()  # cached now
+    region.delete()  # raises the data version, as any change to a region does
+    assert client.get("/dashboard/2/regions/98/").status_code == 404

@@ -55,12 +55,14 @@ FORECAST_READ = 1
 FORECAST_PAGES = ("national", "block", "region")
 MAX_QUERIES["indicator (central)"] += 1
 MAX_QUERIES["indicator (regional)"] += 1
-# Served from the cache: session, user, the URL's objects (plan; block or region; indicator), the
-# data version, the cached page, the plans of the header menu.
+# Served from the cache: session, user, the data version, the cached page, the plans of the header
+# menu; the indicator page also checks that its indicator exists (1). The national, block and region
+# pages read their plan, block or region only when computing the page: one found in the cache is of
+# objects that existed under the current data version, which their change or deletion raises.
 CACHED_QUERIES = {
-    "national": 3 + 1 + 2,
-    "block": 3 + 2 + 2,
-    "region": 3 + 2 + 2,
+    "national": 3 + 0 + 2,
+    "block": 3 + 0 + 2,
+    "region": 3 + 0 + 2,
     "indicator (central)": 3 + 1 + 2,
     "indicator (regional)": 3 + 1 + 2,
     "compare": 3 + 0 + 2,

@@ -9,9 +9,11 @@ import io
 import re
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from signed_in import login
+from submitting import complete
 
 from kpis.importing import import_file
 from kpis.models import Actual, Indicator, Target
@@ -184,3 +186,29 @@ def test_the_report_page_reads_a_fixed_number_of_queries(client, period, django_
     with django_assert_max_num_queries(stored_queries):
         page = officer.get(KANAGAWA)
     assert "見込み7" in page.content.decode()
+
+
+def test_a_submitted_report_reads_a_fixed_number_of_queries_for_its_reviewer(
+    client, period, django_assert_num_queries
+):
+    report = workflow.report_of(period, Region.objects.get(code="14"))
+    workflow.submit(
+        User.objects.get(username="demo-pref-14"), report, version=report.version, inputs=complete(report)
+    )
+    reviewer = login(client, "demo-bureau-kanto")
+    reviewer.get(KANAGAWA)
+    # session, user, a savepoint; the region with its block, the user's groups and affiliation; the
+    # period with its plan; the report with its submitter and reviewer (the period it is read through
+    # not read again); its lines; the indicators with KPI and plan, their targets, their actuals;
+    # whether the reviewer entered or submitted it (three reads of its lines and history); its steps,
+    # its lines' records and the indicators' names; the plan menu; the region's decision items; the
+    # savepoint's release.
+    queries = 21
+    with django_assert_num_queries(queries):
+        assert reviewer.get(KANAGAWA).status_code == 200
+    for year in (2019, 2020, 2021):
+        for when in ("h1", "h2", "fy"):
+            Actual.objects.create(indicator=seminars(), period=when, year=year, value=2, measure="count")
+    with django_assert_num_queries(queries):
+        page = reviewer.get(KANAGAWA).content.decode()
+    assert "2021年度（令和3年度） 下期：2回" in page and "承認" in page

@@ -93,7 +93,7 @@ def export_if_asked(request, tables: dict, filename: str):
 
 # --- cached pages --------------------------------------------------------------------------------
 # A dashboard is the same for everyone who may read it, except the header (user name, menu, log-out
-# form with its CSRF token) and messages: those are markers in the cached HTML, filled per request.
+# form with its CSRF token) and messages: those are markers in the rendered HTML, filled per request.
 USER_AREA = "<!--portal:user-area-->"
 MESSAGES = "<!--portal:messages-->"
 
@@ -110,7 +110,7 @@ def dashboard_key(request) -> str:
     if not hasattr(request, "_dashboard_key"):
         # today: the default year and milestone statuses depend on the date
         request._dashboard_key = caching.page_key(
-            "page",
+            "page-parts",
             request.get_full_path(),
             timezone.localdate().isoformat(),
             audience(request),
@@ -120,24 +120,41 @@ def dashboard_key(request) -> str:
 
 
 def cached_dashboard(request) -> HttpResponse | None:
-    """The page from the cache with this user's header filled in, or None to compute it."""
+    """The page from the cache with this user's header filled in, or None to compute it.
+
+    Asked before the URL's plan, block or region are read: a page is stored only once they were
+    found, under the data version of that moment, and saving or deleting any of them raises the
+    version (reports/signals.py). A page found is therefore of objects that still exist as they
+    were, and an unknown one is never found: it is looked up, and answers 404, on the way to
+    computing the page."""
     if requested_format(request):
         return None
-    html = caching.get(dashboard_key(request))
-    return None if html is None else HttpResponse(personalised(html, request))
+    parts = caching.get(dashboard_key(request))
+    return None if parts is None else personalised(parts, request)
 
 
 def render_dashboard(request, template: str, context: dict) -> HttpResponse:
     """Render, keep the shared part in the cache, answer with this user's header."""
     html = render_to_string(template, {**context, "cached_layout": True}, request=request)
-    caching.put(dashboard_key(request), html)
-    return HttpResponse(personalised(html, request))
+    parts = shared_parts(html)
+    caching.put(dashboard_key(request), parts)
+    return personalised(parts, request)
 
 
-def personalised(html: str, request) -> str:
-    user_area = render_to_string("_user_area.html", request=request)
-    messages = render_to_string("_messages.html", request=request)
-    return html.replace(USER_AREA, user_area, 1).replace(MESSAGES, messages, 1)
+def shared_parts(html: str) -> tuple[bytes, bytes, bytes]:
+    """The page cut at its two markers and encoded once: read back from the cache it is joined with
+    the user's header as it is, never decoded, searched or copied whole per marker (a block's page
+    at the largest plans is half a megabyte)."""
+    head, rest = html.split(USER_AREA, 1)
+    middle, tail = rest.split(MESSAGES, 1)
+    return head.encode(), middle.encode(), tail.encode()
+
+
+def personalised(parts: tuple[bytes, bytes, bytes], request) -> HttpResponse:
+    head, middle, tail = parts
+    user_area = render_to_string("_user_area.html", request=request).encode()
+    messages = render_to_string("_messages.html", request=request).encode()
+    return HttpResponse(b"".join((head, user_area, middle, messages, tail)))
 
 
 def judged_regional(request, plan, *, only: tuple[str, ...], **scope):

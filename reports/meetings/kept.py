@@ -20,7 +20,7 @@ from reports.dashboards import caching
 from reports.meetings import snapshots
 from reports.models import LiaisonMeeting
 
-FORMAT = 1
+FORMAT = 2
 PRINT = "print"
 WORKBOOK = "xlsx"
 
@@ -37,8 +37,10 @@ def pack_key(meeting: LiaisonMeeting, kind: str) -> str | None:
     return caching.page_key("meeting-pack", FORMAT, kind, repr(own), repr(list(shown)))
 
 
-def kept(meeting: LiaisonMeeting, kind: str, make: Callable[[], str | bytes]) -> str | bytes:
-    """The pack as kept for its cut-off, or made now (and kept when its cut-off has settled)."""
+def kept(meeting: LiaisonMeeting, kind: str, make: Callable[[], object]):
+    """The pack as kept for its cut-off, or made now (and kept when its cut-off has settled): the print
+    page's parts around the user's header (reports/dashboards/pages.py shared_parts), or the XLSX's
+    bytes."""
     key = pack_key(meeting, kind)
     found = caching.get(key)
     if found is not None:

@@ -31,7 +31,7 @@ from regions.access import (
 )
 from regions.models import Block
 from reports.audit import WorkflowError
-from reports.dashboards.pages import personalised
+from reports.dashboards.pages import personalised, shared_parts
 from reports.dashboards.rows import region_section, revision_row
 from reports.display.tables import BlockResultTable, RegionSummaryTable, RevisionTable
 from reports.meetings import decisions, rules
@@ -234,8 +234,8 @@ def _built(meeting: LiaisonMeeting):
 def pack(request, pk: int):
     # who may read the meeting first: a kept pack is no way round it
     meeting = scoped(request.user, pk)
-    html = kept(meeting, PRINT, lambda: _pack_html(request, _built(meeting)))
-    return HttpResponse(personalised(html, request))
+    parts = kept(meeting, PRINT, lambda: shared_parts(_pack_html(request, _built(meeting))))
+    return personalised(parts, request)
 
 
 def _pack_html(request, built) -> str:

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 
 from kpis.history import user_name
-from kpis.models import Actual, Indicator, Kpi
+from kpis.models import Actual, Indicator, Kpi, Target
 from kpis.plausibility import warnings_of
 from kpis.rules.plausibility import CAUSES
 from kpis.values import parse_figure
@@ -110,7 +110,8 @@ def report_lines(region, period, current, *, keep=None, errors=None, sent=None) 
     fields = FieldMaker(errors or {}, keep, sent)
     entries = {}
     if current is not None:
-        entries = {e.indicator_id: e for e in current.entries.select_related("updated_by")}
+        # kept by indicator: the entries' own ordering (by KPI and indicator) would join four tables
+        entries = {e.indicator_id: e for e in current.entries.select_related("updated_by").order_by()}
     lines = []
     for indicator in indicators_with_figures(period, region):
         if current is not None and not current.is_editable and indicator.pk not in entries:
@@ -186,11 +187,16 @@ class FieldMaker:
 
 
 def indicators_with_figures(period: ReportingPeriod, region: Region):
-    """The region's indicators with what the engine reads (plan, targets, actuals): three queries."""
+    """The region's indicators with what the engine reads (plan, targets, actuals): three queries.
+    Each indicator's figures come in the models' order (year, then period) without the join to the
+    indicator, KPI and plan that ordering them by indicator would add."""
     return (
         workflow.region_indicators(period.plan, region)
         .select_related("kpi__plan")
-        .prefetch_related("targets", Prefetch("actuals", queryset=Actual.objects.order_by("year", "period")))
+        .prefetch_related(
+            Prefetch("targets", queryset=Target.objects.order_by("year", "period")),
+            Prefetch("actuals", queryset=Actual.objects.order_by("year", "period")),
+        )
     )
 
 

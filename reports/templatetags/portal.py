@@ -1,4 +1,9 @@
+import html
+
 from django import template
+from django.template.defaultfilters import linebreaksbr
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from kpis.rules.status import label_of
 from plans.dates import japanese_date, japanese_datetime
@@ -50,3 +55,55 @@ def screen_table(context, table):
     with every cell rendered once (reports/display/screen.py)."""
     request = context.get("request")
     return {"table": build_screen_table(table, request.GET if request else None)}
+
+
+# A report's page lists every earlier figure of each line and every change of its lines: hundreds of
+# items, written here in one pass (a template loop resolves each variable and filter of every item).
+
+
+def text(value) -> str:
+    """As `{{ value }}` prints a string: escaped unless marked safe (Django's escape without its
+    lazy-text check, which costs more than the escaping here)."""
+    return value.__html__() if hasattr(value, "__html__") else html.escape(str(value))
+
+
+@register.filter
+def figure_list(figures):
+    """A line's earlier figures (reports/progress/line_facts.py FigureFact): 2021年度（令和3年度）
+    上期：2回 （出典）／…, or なし."""
+    if not figures:
+        return gettext("なし")
+    return mark_safe("／".join(figure_item(f) for f in figures))
+
+
+def figure_item(figure) -> str:
+    source = f' <span class="muted">（{text(figure.source)}）</span>' if figure.source else ""
+    return f"{text(figure.when)}：{text(figure.value)}{source}"
+
+
+@register.filter
+def change_rows(changes):
+    """The rows of a history's changes (reports/audit.py Change), as its table prints them."""
+    moments = {}  # a save changes many fields at one moment: each moment written once
+    rows = []
+    for change in changes:
+        if change.at not in moments:
+            moments[change.at] = text(japanese_datetime(change.at, "short"))
+        rows.append(f"\n      {change_row(change, moments[change.at])}\n    ")
+    return mark_safe("".join(rows))
+
+
+def change_row(change, moment: str) -> str:
+    cells = (
+        moment,
+        text(change.what),
+        lines(change.old or "（空欄）"),
+        lines(change.new or "（空欄）"),
+        text(change.by or "—"),
+    )
+    return "<tr>" + "".join(f"<td>{cell}</td>" for cell in cells) + "</tr>"
+
+
+def lines(value) -> str:
+    """As `|linebreaksbr` prints it; most values are one line."""
+    return linebreaksbr(value) if "\n" in value or "\r" in value else text(value)

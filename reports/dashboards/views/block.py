@@ -41,11 +41,11 @@ FILTERS = ("fiscal_year", "half", "stage", "status")
 @login_required
 @require_safe
 def block(request, plan_number: int, block_code: str):
-    plan = plan_from_url(plan_number)
-    block = get_object_or_404(Block, code=block_code)
-    cached = cached_dashboard(request)
+    cached = cached_dashboard(request)  # before the URL's objects: see cached_dashboard
     if cached:
         return cached
+    plan = plan_from_url(plan_number)
+    block = get_object_or_404(Block, code=block_code)
     filters, period, results = judged_regional(request, plan, only=FILTERS, block=block)
     results, forecasts = with_forecasts(plan, period.view, results, as_of=timezone.localdate(), block=block)
     kpis = block_kpis(plan, block)
@@ -93,11 +93,11 @@ def block(request, plan_number: int, block_code: str):
 @login_required
 @require_safe
 def region(request, plan_number: int, region_code: str):
-    plan = plan_from_url(plan_number)
-    region = get_object_or_404(Region.objects.select_related("block", "prefecture"), code=region_code)
-    cached = cached_dashboard(request)
+    cached = cached_dashboard(request)  # before the URL's objects: see cached_dashboard
     if cached:
         return cached
+    plan = plan_from_url(plan_number)
+    region = get_object_or_404(Region.objects.select_related("block", "prefecture"), code=region_code)
     filters, period, results = judged_regional(request, plan, only=FILTERS, region=region)
     results, forecasts = with_forecasts(plan, period.view, results, as_of=timezone.localdate(), region=region)
     kpis = region_kpis(plan, region)

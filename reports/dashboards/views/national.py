@@ -29,13 +29,13 @@ from reports.display.tables import BlockResultTable, tally_table
 @login_required
 @require_safe
 def national(request, plan_number: int):
+    cached = cached_dashboard(request)  # before the plan: see cached_dashboard
+    if cached:
+        return cached
     plan = plan_from_url(plan_number)
     if plan.is_programme:  # the programme's own page is its national view
         query = request.GET.urlencode()
         return redirect(reverse("reports:programme", args=[plan.number]) + (f"?{query}" if query else ""))
-    cached = cached_dashboard(request)
-    if cached:
-        return cached
     today = timezone.localdate()
     filters = dashboard_filter(
         request, plan, plan_indicators(plan), today, only=("fiscal_year", "half", "core_only")

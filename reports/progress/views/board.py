@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import escape, format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from plans.dates import SHORT, japanese_datetime
@@ -76,12 +78,10 @@ def status_board(request):
     expected = board.expected_pairs({period.plan_id for period in periods}) if periods else set()
     rows = board.board_rows(periods, regions, reports, today, expected=expected)
     flagged = board.flagged_counts([p.pk for p in periods], [r.pk for r in regions]) if reports else {}
-    table = board_table(periods, rows, flagged=flagged)
-
     file_format = requested_format(request)
     if file_format:
         return export_response(
-            table,
+            board_table(periods, rows, flagged=flagged),
             file_format=file_format,
             filename=f"status_board_{today:%Y%m%d}",
             sheet=sheet_name("status", ""),
@@ -91,7 +91,8 @@ def status_board(request):
         "reports/status_board.html",
         {
             "filters": filters,
-            "table": table,
+            # the exports' table, built only if read: the screen prints screen_rows
+            "table": SimpleLazyObject(lambda: board_table(periods, rows, flagged=flagged)),
             "board": screen_rows(periods, rows, flagged=flagged),
             "summaries": board.period_summaries(periods, rows),
             "state_labels": [board.STATE_LABELS[s] for s in board.COUNTED_STATES],
@@ -236,10 +237,14 @@ def _report_url_pattern(period) -> str:
     )
 
 
-def _state_html(cell: board.Cell, url: str) -> str:
+def _state_html(cell: board.Cell, url: str, labels: dict[str, str]) -> str:
     if cell.state == board.NOT_EXPECTED:
-        return format_html('<span class="muted">{}</span>', cell.state_label)
-    return format_html('<a class="state state-{}" href="{}">{}</a>', cell.state, url, cell.state_label)
+        return f'<span class="muted">{labels[cell.state]}</span>'
+    return f'<a class="state state-{cell.state}" href="{url}">{labels[cell.state]}</a>'
+
+
+def _submitted_html(cell: board.Cell) -> str:
+    return escape(submitted_text(cell)) if cell.first_submitted_at else ""
 
 
 def _days_late_text(cell: board.Cell) -> str:
@@ -248,23 +253,27 @@ def _days_late_text(cell: board.Cell) -> str:
 
 
 def screen_rows(periods, rows: list[board.Row], *, flagged: dict[int, int] | None = None) -> dict:
-    """Headings and, per region, its cells as HTML ready to print (the flagged lines' count last, as
-    in the exports): what the template loops over."""
-    patterns = [_report_url_pattern(period) for period in periods]
+    """Headings and, per region, its cells as one piece of HTML ready to print (the flagged lines'
+    count last, as in the exports): what the template loops over. Each label and address is escaped
+    once, not once per cell (a board of many periods has thousands)."""
+    patterns = [escape(_report_url_pattern(period)) for period in periods]
+    # the states are the board's own words (draft, missing…), their labels escaped once
+    labels = {state: escape(label) for state, label in board.STATE_LABELS.items()}
     body = []
     for row in rows:
-        cells = []
-        for pattern, cell in zip(patterns, row.cells, strict=True):
-            url = pattern.replace("REGION", row.region.code)
-            cells.append(
-                format_html(
-                    '<td>{}</td><td>{}</td><td class="number">{}</td>',
-                    _state_html(cell, url),
-                    submitted_text(cell),
-                    _days_late_text(cell),
-                )
-            )
-        cells.append(format_html('<td class="number">{}</td>', (flagged or {}).get(row.region.pk, 0)))
-        body.append({"block": row.region.block.name_ja, "region": row.region.name_ja, "cells": cells})
+        code = escape(row.region.code)
+        cells = [
+            f"<td>{_state_html(cell, pattern.replace('REGION', code), labels)}</td>"
+            f'<td>{_submitted_html(cell)}</td><td class="number">{_days_late_text(cell)}</td>'
+            for pattern, cell in zip(patterns, row.cells, strict=True)
+        ]
+        cells.append(f'<td class="number">{(flagged or {}).get(row.region.pk, 0)}</td>')
+        body.append(
+            {
+                "block": row.region.block.name_ja,
+                "region": row.region.name_ja,
+                "cells": mark_safe("".join(cells)),
+            }
+        )
     headings = [heading for period in periods for heading in period_headings(period)] + [FLAGGED_LABEL]
     return {"headings": headings, "rows": body}

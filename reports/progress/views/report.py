@@ -120,7 +120,8 @@ def existing_report(user, region_code: str, fiscal_year: int, half: str, program
 @login_required
 def report(request, region_code: str, fiscal_year: int, half: str, programme: bool = False):
     region, period = scoped(request.user, region_code, fiscal_year, half, programme=programme)
-    current = ProgressReport.objects.filter(period=period, region=region).first()
+    # read through the period, which it then knows (its deadline, its lock), with the users it names
+    current = period.reports.filter(region=region).select_related("submitted_by", "reviewed_by").first()
     file_format = requested_format(request)
     if request.method != "POST" and file_format and current is not None:
         entries = current.entries.select_related("indicator__kpi")
