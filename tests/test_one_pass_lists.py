@@ -3,6 +3,7 @@ earlier figures and the history's changed fields. The text is what the template 
 printed, character for character, escaping included."""
 
 import datetime
+from decimal import Decimal
 
 from django.template import Context, Template
 from django.utils.safestring import mark_safe
@@ -61,3 +62,47 @@ def test_the_changes_are_printed_as_the_loop_printed_them():
     rows = printed("{% load portal %}{{ changes|change_rows }}", changes=CHANGES)
     assert "一行目<br>二行目" in rows and "&lt;script&gt;" in rows and "<script>" not in rows
     assert "令和4年10月3日 13:05" in rows  # in Japan's time
+
+
+CHART_LOOP = """{% load portal %}{% for point in points %}
+      <tr><th scope="row">{{ point.label }}{% if point.target_label %}<br><span class="muted">{{ point.target_label }}</span>{% endif %}</th>
+          <td>{{ point.unit }}</td>
+          <td class="number">{{ point.target|number }}</td>
+          <td class="number">{{ point.actual|number }}</td></tr>
+    {% endfor %}"""
+POINTS = [
+    {
+        "label": "1. 知財セミナー",
+        "unit": "回",
+        "target": Decimal("5"),
+        "actual": Decimal("4"),
+        "target_label": "",
+    },
+    {"label": MARKUP, "unit": MARKUP, "target": None, "actual": Decimal("1234.5"), "target_label": MARKUP},
+    {
+        "label": "3. 相談件数",
+        "unit": "件",
+        "target": Decimal("6853"),
+        "actual": None,
+        "target_label": "累計（2016〜2018年度）",
+    },
+]
+
+
+def test_a_charts_table_is_printed_as_the_loop_printed_it():
+    for points in (POINTS, POINTS[1:2], []):
+        expected = printed(CHART_LOOP, points=points)
+        assert printed("{% load portal %}{{ points|chart_rows }}", points=points) == expected
+
+
+def test_a_charts_data_is_the_script_json_script_writes():
+    figure = {
+        "data": [{"name": MARKUP, "y": [Decimal("1.5"), None, 3], "x": ["1. セミナー", "</script>"]}],
+        "layout": {"title": {"text": "神奈川県 目標と実績（2022年度）"}},
+    }
+    for element_id in ("chart-region-14", 'x"><b'):
+        expected = printed("{{ figure|json_script:element_id }}", figure=figure, element_id=element_id)
+        found = printed(
+            "{% load portal %}{{ figure|chart_json:element_id }}", figure=figure, element_id=element_id
+        )
+        assert found == expected
