@@ -157,3 +157,13 @@ def test_at_most_max_entries_are_kept_the_least_recently_used_leaving(plan, monk
     last = judged_memo.key_of(indicators[-1], FY2022, AS_OF)
     first = judged_memo.key_of(indicators[0], FY2022, AS_OF)
     assert judged_memo.get(last) is not None and judged_memo.get(first) is None
+
+
+def test_when_the_groups_are_numbered_again_nothing_kept_under_an_old_number_is_read(plan, monkeypatch):
+    monkeypatch.setattr(judged_memo, "MAX_GROUPS", 1)
+    indicators = list(kanagawa(plan))
+    judged(indicators, View.fiscal_year(2022))
+    assert judged_memo.size() == len(indicators)
+    judged(indicators, View.fiscal_half(2022, "h1"))  # a second group: the first is let go
+    assert judged_memo.size() == len(indicators)
+    assert judged_memo.get(judged_memo.key_of(indicators[0], View.fiscal_year(2022), AS_OF)) is None

@@ -30,9 +30,16 @@ from kpis.rules.judgement import View
 # About 2 KB each (the Judgement with the figures it used): 8,000 judgements ~ 16 MB, a plan of 100×
 # the documents' size (1,419 indicators) in five views.
 MAX_ENTRIES = 8_000
+# Views × days × plans numbered (a few dozen a day); past it, everything kept is let go at once.
+MAX_GROUPS = 10_000
 
 _lock = threading.Lock()
 _kept: OrderedDict[Hashable, tuple] = OrderedDict()
+
+
+# The view, day and plan of a set of judgements, numbered: a judgement's key is then three numbers,
+# quick to hash for the thousands a page looks up.
+_groups: dict[tuple, int] = {}
 
 
 def key_of(indicator: Indicator, view: View, as_of: datetime.date) -> Hashable | None:
@@ -42,15 +49,13 @@ def key_of(indicator: Indicator, view: View, as_of: datetime.date) -> Hashable |
     if token is None:
         return None
     plan = indicator.kpi.plan
-    return (
-        indicator.pk,
-        token,
-        view,
-        as_of,
-        plan.achieved_percent,
-        plan.partial_percent,
-        plan.start_fiscal_year,
-    )
+    group = (view, as_of, plan.achieved_percent, plan.partial_percent, plan.start_fiscal_year)
+    with _lock:
+        if group not in _groups and len(_groups) >= MAX_GROUPS:
+            _kept.clear()  # numbers are given again: no judgement may keep an old one
+            _groups.clear()
+        number = _groups.setdefault(group, len(_groups))
+    return (indicator.pk, token, number)
 
 
 def get(key: Hashable | None) -> tuple | None:
@@ -76,6 +81,7 @@ def put(key: Hashable | None, judged: tuple) -> None:
 def clear() -> None:
     with _lock:
         _kept.clear()
+        _groups.clear()
 
 
 def size() -> int:
