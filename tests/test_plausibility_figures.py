@@ -94,12 +94,10 @@ def test_the_status_board_counts_flagged_lines_per_region(client):
     page = client.get("/progress/status/")
     counts = {record["region"]: record["flagged"] for record in page.context["table"].data.data}
     assert counts["神奈川県"] == 2 and counts["埼玉県"] == 0
-    # on screen too: the count is the row's last cell
-    screen = {row["region"]: row["cells"][-1] for row in page.context["board"]["rows"]}
-    assert (screen["神奈川県"], screen["埼玉県"]) == (
-        '<td class="number">2</td>',
-        '<td class="number">0</td>',
-    )
+    # on screen too: the count is the row's last cell (a row's cells are written as one piece)
+    screen = {row["region"]: row["cells"] for row in page.context["board"]["rows"]}
+    assert screen["神奈川県"].endswith('<td class="number">2</td>')
+    assert screen["埼玉県"].endswith('<td class="number">0</td>')
     assert page.context["board"]["headings"][-1] == "確認が必要な値（件）"
     csv_text = client.get("/progress/status/", {"_export": "csv"}).content.decode("utf-8-sig")
     assert "確認が必要な値（件）" in csv_text.splitlines()[0]
