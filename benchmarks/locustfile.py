@@ -75,14 +75,27 @@ class Officer(HttpUser):
         page = self.client.get(url, name="report page")
         fields = VALUE_FIELD.findall(page.text)
         values = {name: str(random.randint(0, 50)) for name in fields}
-        for action in ("save", "save", "submit"):
+        # a value the plausibility checks flag is submitted with its cause and a sentence
+        explained = {}
+        for name in fields:
+            line = name.removeprefix("value-")
+            explained |= {f"check_cause-{line}": "confirmed", f"check_note-{line}": "確認済みの値。"}
+        for action in ("save", "save", "submit", "confirm"):
             form = {
                 "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
                 "version": VERSION.search(page.text).group(1),
-                "action": action,
+                "action": "submit" if action == "confirm" else action,
                 **values,
+                **explained,
             }
+            if action == "confirm":  # the confirmation page's own POST
+                form["confirmed"] = "1"
             response = self.client.post(url, form, name=f"report {action}", allow_redirects=False)
+            if action == "submit":  # the confirmation page, with the version to confirm at
+                if response.status_code != 200:
+                    return
+                page = response
+                continue
             if response.status_code != 302:
                 return  # counted as a failure by the check below, never retried
             page = self.client.get(url, name="report page")
