@@ -21,10 +21,12 @@ REQUEST = 4
 MAX_QUERIES = {
     # Indicators are read with their KPI and figures stamp (one join), then the plans and the regions
     # with their blocks they share (3: an instance each, not one per indicator).
-    # the plan; the indicators (3); the central ones' targets; their actuals; the regional ones'
-    # targets and actuals (those not kept judged: reports/dashboards/judged_memo.py); the year's
+    # the plan; the central indicators (3: the indicators, the plans; no region to share); their
+    # targets; their actuals; the regions with their blocks; the regional indicators as values for
+    # counting (reports/dashboards/counted.py); those judged again as instances (3) with their targets
+    # and actuals (none when every judgement is kept: reports/dashboards/judged_memo.py); the year's
     # reported totals; the blocks
-    "national": 3 + 10,
+    "national": 3 + 14,
     # the plan; the block; the block's indicators (3); their targets; their actuals; the block's KPIs
     # with plan, region and vision; the block's regions; the block's reported total
     "block": 3 + 10,

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_safe
 
 from kpis.figures import load_figure_rows
 from kpis.models import Kpi
+from reports.dashboards.counted import regional_results_counted
+from reports.dashboards.forecasts import forecasts_beside, published_forecasts, shows_forecasts
 from reports.dashboards.pages import (
     cached_dashboard,
     chosen_period,
@@ -18,7 +20,6 @@ from reports.dashboards.pages import (
     plan_from_url,
     preliminary_figures,
     render_dashboard,
-    with_forecasts,
 )
 from reports.dashboards.rows import block_chart_rows, central_chart_list, central_tables, national_rows
 from reports.dashboards.selectors import judge_central, judge_indicators, national_summary, plan_indicators
@@ -38,22 +39,23 @@ def national(request, plan_number: int):
         return redirect(reverse("reports:programme", args=[plan.number]) + (f"?{query}" if query else ""))
     today = timezone.localdate()
     filters = dashboard_filter(
-        request, plan, plan_indicators(plan), today, only=("fiscal_year", "half", "core_only")
+        request,
+        plan,
+        plan_indicators(plan, level=Kpi.Level.CENTRAL),
+        today,
+        only=("fiscal_year", "half", "core_only"),
     )
     period = chosen_period(filters, plan, today)
-    indicators = list(filters.qs)
-    central_indicators = [i for i in indicators if i.kpi.level == Kpi.Level.CENTRAL]
-    # judged in every year of the plan: their figures read at once (the regional ones only when
-    # judged again, reports/dashboards/judged_memo.py)
+    central_indicators = list(filters.qs)
+    # judged in every year of the plan: their figures read at once
     load_figure_rows(central_indicators)
     central = judge_central(central_indicators, plan, chosen=period.view, as_of=today)
-    regional_results = judge_indicators(
-        [i for i in indicators if i.kpi.level == Kpi.Level.REGIONAL],
-        view=period.view,
-        as_of=today,
-        preliminary=preliminary_figures(request, plan, period),
-    )
-    regional_results, forecasts = forecasts_of_both_levels(plan, period, central, regional_results, today)
+    forecasts = shows_forecasts(period.view, today)
+    # one read of the year's forecasts, for both levels
+    published = published_forecasts(plan, period.fiscal_year) if forecasts else {}
+    regional_results = judged_for_blocks(request, plan, period, filters, today, published)
+    if forecasts:
+        regional_results = beside_both_levels(central, period.view, regional_results, published)
     summary = national_summary(plan, period.fiscal_year, regional_results)
     tables = central_tables(central, forecast_view=period.view if forecasts else None) | {
         "blocks": tally_table(BlockResultTable, national_rows(plan, summary), forecasts=forecasts)
@@ -82,11 +84,26 @@ def national(request, plan_number: int):
     )
 
 
-def forecasts_of_both_levels(plan, period, central, regional_results, today):
-    """One read of the year's forecasts for both levels: put beside the chosen column's central
-    results (in `central`) and the regional ones, which are returned with whether the view shows any."""
-    chosen = central.by_year.get(period.view, [])
-    both, forecasts = with_forecasts(plan, period.view, [*chosen, *regional_results], as_of=today)
-    if period.view in central.by_year:
-        central.by_year[period.view] = both[: len(chosen)]
-    return both[len(chosen) :], forecasts
+def beside_both_levels(central, view, regional_results, published: dict) -> list:
+    """The published forecasts beside the chosen column's central results (in `central`) and beside
+    the regional ones, which are returned."""
+    if view in central.by_year:
+        central.by_year[view] = forecasts_beside(central.by_year[view], published)
+    return forecasts_beside(regional_results, published)
+
+
+def judged_for_blocks(request, plan, period, filters, today, published: dict) -> list:
+    """The regional indicators judged for the block table: read for counting only
+    (reports/dashboards/counted.py), or as every page reads them when submitted figures (速報) are
+    included."""
+    core_only = bool(filters.choice("core_only"))
+    if period.preliminary:
+        return judge_indicators(
+            plan_indicators(plan, level=Kpi.Level.REGIONAL, core_only=core_only),
+            view=period.view,
+            as_of=today,
+            preliminary=preliminary_figures(request, plan, period),
+        )
+    return regional_results_counted(
+        plan, period.view, as_of=today, core_only=core_only, forecast_ids=published.keys()
+    )
