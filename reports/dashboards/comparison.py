@@ -22,6 +22,7 @@ from kpis.rules.targets import cumulative_target
 from kpis.stamps import with_stamps
 from plans.models import Measure, Plan, ReportedResult
 from regions.models import Block
+from reports.dashboards.counted import counted_by_plan
 from reports.dashboards.forecasts import forecasts_beside, published_forecasts, shows_forecasts
 from reports.dashboards.selectors import (
     BlockSummary,
@@ -306,79 +307,87 @@ def plan_result(
     return PlanResult(year, tally)
 
 
-def regional_judged(
-    plan: Plan, regional: list[Indicator], year: int | None, *, as_of: datetime.date
-) -> tuple[list[IndicatorResult], bool]:
-    """The plan's regional items judged in `year` (its last with data), and, while that year is under
-    way (the plan in force), its published forecasts beside them: one query, counted apart."""
-    view = View.fiscal_year(year or plan.end_fiscal_year)
-    results = judge_indicators(regional, view=view, as_of=as_of)
-    if year is None or not shows_forecasts(view, as_of):
-        return results, False
-    return forecasts_beside(results, published_forecasts(plan, year, level=Kpi.Level.REGIONAL)), True
-
-
 def compare_plans(*, as_of: datetime.date) -> Comparison:
     """Every plan's span, KPI counts, computed results and the documents' reported totals.
 
-    Queries: plans with counts, indicators, their targets, their actuals, reported results,
-    blocks, measure marks: seven, whatever the number of plans or indicators; and the published
-    forecasts of a plan whose judged year is under way (the plan in force: one at most).
+    Queries: a fixed number whatever the number of plans or indicators (tests/test_dashboard_queries.py);
+    the published forecasts of a plan whose judged year is under way (the plan in force: one at most).
+    The regional indicators are read for counting (reports/dashboards/counted.py); the central ones,
+    and those linked across plans (chains), as the rule's inputs when first needed.
     """
     plans = list(plans_with_counts())
-    # every plan's figures: read as the rule's inputs, not as a model instance each, and only for
-    # the indicators judged again (reports/dashboards/judged_memo.py)
-    indicators = list(
-        with_figure_rows(
-            with_stamps(Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN)), shares_regions=True
-        ).order_by("kpi__plan__number", "kpi__region__order", "kpi__order", "kpi__code", "order", "code")
-    )
+    central = defaultdict(list)
+    for indicator in with_figure_rows(
+        with_stamps(
+            Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN, kpi__level=Kpi.Level.CENTRAL)
+        )
+    ).order_by("kpi__plan__number", "kpi__order", "kpi__code", "order", "code"):
+        central[indicator.kpi.plan_id].append(indicator)
     years = years_with_data()
     reported = list(ReportedResult.objects.order_by("fiscal_year"))
     blocks = list(Block.objects.all())
     marks = defaultdict(dict)
     for row in Measure.objects.exclude(mark="").values("policy__plan_id", "mark").annotate(n=Count("id")):
         marks[row["policy__plan_id"]][row["mark"]] = row["n"]
-
-    by_plan = defaultdict(list)
-    for indicator in indicators:
-        by_plan[indicator.kpi.plan_id, indicator.kpi.level].append(indicator)
     judged_years = {
         (plan.pk, level): last_year_with_data(plan, years[plan.pk, level])
         for plan in plans
         for level in Kpi.Level.values
     }
-    read_figures_to_judge(  # every plan's indicators judged again, in one read
-        (
-            (by_plan[plan.pk, level], View.fiscal_year(judged_years[plan.pk, level] or plan.end_fiscal_year))
-            for plan in plans
-            for level in Kpi.Level.values
-        ),
-        as_of=as_of,
+    views = {
+        (plan.pk, level): View.fiscal_year(judged_years[plan.pk, level] or plan.end_fiscal_year)
+        for plan in plans
+        for level in Kpi.Level.values
+    }
+    read_figures_to_judge(  # every plan's central indicators judged again, in one read
+        ((central[plan.pk], views[plan.pk, Kpi.Level.CENTRAL]) for plan in plans), as_of=as_of
     )
-    comparisons = []
-    for plan in plans:
-        regional = by_plan[plan.pk, Kpi.Level.REGIONAL]
-        own_reported = [r for r in reported if r.plan_id == plan.pk]
-        regional_reported = [r for r in own_reported if r.scope == ReportedResult.Scope.REGIONAL_KPIS]
-        reported_year = max((r.fiscal_year for r in regional_reported), default=None)
-        regional_year = judged_years[plan.pk, Kpi.Level.REGIONAL]
-        regional_results, forecasts = regional_judged(plan, regional, regional_year, as_of=as_of)
-        summaries, national = block_summaries(
-            blocks, regional_results, [r for r in regional_reported if r.fiscal_year == reported_year]
-        )
-        central_year = judged_years[plan.pk, Kpi.Level.CENTRAL]
-        comparisons.append(
-            PlanComparison(
-                plan=plan,
-                central=plan_result(plan, by_plan[plan.pk, Kpi.Level.CENTRAL], central_year, as_of=as_of),
-                regional=PlanResult(regional_year, national, forecasts),
-                blocks=summaries,
-                regional_reported_year=reported_year,
-                # Ordered by year: the latest national total of each scope wins.
-                reported={r.scope: r for r in own_reported if r.area == ReportedResult.NATIONAL},
-                measures_achieved=marks[plan.pk].get(Measure.Mark.ACHIEVED, 0),
-                measures_marked=sum(marks[plan.pk].values()),
-            )
-        )
-    return Comparison(plans=comparisons, blocks=blocks, chains=chains(indicators))
+    forecasts = {  # the plan whose judged year is under way
+        plan.pk: published_forecasts(plan, view.year, level=Kpi.Level.REGIONAL)
+        for plan in plans
+        if judged_years[plan.pk, Kpi.Level.REGIONAL] is not None
+        and shows_forecasts(view := views[plan.pk, Kpi.Level.REGIONAL], as_of)
+    }
+    regional = counted_by_plan(
+        {plan.pk: (plan, views[plan.pk, Kpi.Level.REGIONAL]) for plan in plans},
+        as_of=as_of,
+        forecast_ids={pk for published in forecasts.values() for pk in published},
+    )
+    comparisons = [
+        plan_comparison(plan, central[plan.pk], regional[plan.pk], forecasts.get(plan.pk), judged_years,
+                        reported, blocks, marks, as_of=as_of)
+        for plan in plans
+    ]  # fmt: skip
+    return Comparison(plans=comparisons, blocks=blocks, chains=chains(linked_of_action_plans()))
+
+
+def plan_comparison(plan, central, regional, forecasts, judged_years, reported, blocks, marks, *, as_of):
+    """One plan's column: its central and regional results (the regional ones with the published
+    forecasts beside them when `forecasts` is not None), its blocks, its reported totals."""
+    own_reported = [r for r in reported if r.plan_id == plan.pk]
+    regional_reported = [r for r in own_reported if r.scope == ReportedResult.Scope.REGIONAL_KPIS]
+    reported_year = max((r.fiscal_year for r in regional_reported), default=None)
+    if forecasts is not None:
+        regional = forecasts_beside(regional, forecasts)
+    summaries, national = block_summaries(
+        blocks, regional, [r for r in regional_reported if r.fiscal_year == reported_year]
+    )
+    return PlanComparison(
+        plan=plan,
+        central=plan_result(plan, central, judged_years[plan.pk, Kpi.Level.CENTRAL], as_of=as_of),
+        regional=PlanResult(judged_years[plan.pk, Kpi.Level.REGIONAL], national, forecasts is not None),
+        blocks=summaries,
+        regional_reported_year=reported_year,
+        # Ordered by year: the latest national total of each scope wins.
+        reported={r.scope: r for r in own_reported if r.area == ReportedResult.NATIONAL},
+        measures_achieved=marks[plan.pk].get(Measure.Mark.ACHIEVED, 0),
+        measures_marked=sum(marks[plan.pk].values()),
+    )
+
+
+def linked_of_action_plans() -> list[Indicator]:
+    """The action plans' indicators that continue, or are continued by, another one (the chains)."""
+    linked = Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN).filter(
+        Q(predecessor__isnull=False) | Q(successors__isnull=False)
+    )
+    return list(with_figure_rows(linked.distinct(), shares_regions=True))
