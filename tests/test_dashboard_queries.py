@@ -28,8 +28,9 @@ MAX_QUERIES = {
     # reported totals; the blocks
     "national": 3 + 14,
     # the plan; the block; the block's indicators (3); their targets; their actuals; the block's KPIs
-    # with plan, region and vision; the block's regions; the block's reported total
-    "block": 3 + 10,
+    # with their vision, then the plans and regions they share (3); the block's regions; the block's
+    # reported total
+    "block": 3 + 12,
     # the plan; the region with its block; its indicators (3); their targets; their actuals; its KPIs
     # with plan, region and vision; its industrial visions
     "region": 3 + 9,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
+from kpis.figures import share_relations
 from kpis.models import IndustrialVision, Kpi
 from kpis.rules.inputs import CUMULATIVE, CY, HALVES
 from plans.fiscal import HALF_LABELS
@@ -34,12 +35,17 @@ def _regional_kpis() -> QuerySet[Kpi]:
 
 
 def block_kpis(plan: Plan, block: Block) -> list[Kpi]:
-    """The plan's regional KPIs of the block, and the 1st plan's case-study KPIs of its regions."""
-    return list(
+    """The plan's regional KPIs of the block, and the 1st plan's case-study KPIs of its regions: their
+    plans and regions read once and shared (hundreds of KPIs at the largest plans)."""
+    kpis = list(
         _regional_kpis()
+        .select_related(None)
+        .select_related("vision")
         .filter(region__block=block)
         .filter(Q(plan=plan) | Q(plan__number=CASE_STUDY_PLAN, source__startswith=CASE_STUDY_SOURCE))
     )
+    share_relations(kpis, regions=True)
+    return kpis
 
 
 def region_kpis(plan: Plan, region: Region) -> list[Kpi]:
