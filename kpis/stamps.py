@@ -32,14 +32,6 @@ def raise_stamps(indicator_ids: Iterable[int]) -> None:
     )
 
 
-def stamps_of(indicator_ids: Iterable[int]) -> dict[int, int]:
-    """The stamps of the indicators that have one (an indicator never changed since it was made has
-    none), in one query."""
-    return dict(
-        FiguresStamp.objects.filter(indicator_id__in=list(indicator_ids)).values_list("indicator_id", "token")
-    )
-
-
 def with_stamps(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
     """Indicators with their stamp as `figures_token` (None for one without), in the same query."""
     stamp = FiguresStamp.objects.filter(indicator_id=OuterRef("pk")).values("token")[:1]

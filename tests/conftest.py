@@ -24,6 +24,18 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
+def viewer(db, client):
+    """A client signed in as the demo viewer (every region visible, nothing to enter)."""
+    from django.contrib.auth.models import User
+
+    from regions.demo import create_demo_users
+
+    create_demo_users()
+    client.force_login(User.objects.get(username="demo-viewer"))
+    return client
+
+
+@pytest.fixture
 def period(db):
     """The demo users and the demo reporting period (2nd plan, FY2022 上期) open."""
     from regions.demo import create_demo_users

@@ -28,13 +28,6 @@ KANTO_PREFECTURES = [
 ]
 
 
-@pytest.fixture
-def viewer(db, client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
-
-
 def csv_records(response) -> list[dict]:
     assert response["Content-Type"].startswith("text/csv")
     return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))

@@ -10,13 +10,6 @@ from django.contrib.auth.models import User
 from regions.demo import create_demo_users
 
 
-@pytest.fixture
-def viewer(db, client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
-
-
 def exported(client, table: str) -> list[dict]:
     response = client.get(f"/dashboard/compare/?_export=csv&table={table}")
     assert response["Content-Type"].startswith("text/csv")

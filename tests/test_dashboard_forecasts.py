@@ -15,7 +15,6 @@ import pytest
 from django.contrib.auth.models import User
 
 from kpis.models import Indicator
-from regions.demo import create_demo_users
 from regions.models import Region
 from reports.dashboards.comparison import compare_plans
 from reports.dashboards.views.compare import comparison_block_rows, overview_rows
@@ -28,13 +27,6 @@ pytestmark = pytest.mark.django_db
 FIRST_HALF = "fiscal_year=2022&half=h1"
 SEMINARS, MEETINGS = "実務・経営セミナーの開催回数", "連絡調整会議の開催回数"
 REASON = "下期にセミナー1回を予定"
-
-
-@pytest.fixture
-def viewer(client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
 
 
 def approve_kanagawa(seminars: str, meetings: str = "1") -> None:

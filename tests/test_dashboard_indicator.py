@@ -11,13 +11,6 @@ from kpis.models import Indicator
 from regions.demo import create_demo_users
 
 
-@pytest.fixture
-def viewer(db, client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
-
-
 def url_of(plan_number: int, kpi_code: str, code: str = "1") -> str:
     return f"/kpis/{Indicator.objects.get_by_natural_key(plan_number, kpi_code, code).pk}/"
 

@@ -28,7 +28,6 @@ from kpis.rules.inputs import (
 )
 from kpis.rules.judgement import View, judgement
 from kpis.rules.status import Thresholds
-from regions.demo import create_demo_users
 from regions.models import Block, Region
 from reports.display.judgements import axis_label, pace_value_text, status_cell, view_heading
 from reports.meetings import rules as meetings
@@ -38,13 +37,6 @@ from reports.progress.demo import open_demo_period
 
 FIRST_HALF = "fiscal_year=2022&half=h1"
 SEMINARS, MEETINGS = "実務・経営セミナーの開催回数", "連絡調整会議の開催回数"
-
-
-@pytest.fixture
-def viewer(db, client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
 
 
 @pytest.fixture

@@ -10,13 +10,6 @@ from django.contrib.auth.models import User
 from regions.demo import create_demo_users
 
 
-@pytest.fixture
-def viewer(db, client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
-
-
 def csv_rows(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 

@@ -6,11 +6,9 @@ are measured by `python -m benchmarks`, never asserted here.
 """
 
 import pytest
-from django.contrib.auth.models import User
 
 from benchmarks.data import generate_scaled_data
 from kpis.models import Indicator
-from regions.demo import create_demo_users
 from reports.models import Forecast
 
 # Every signed-in page starts with the session and the user (authentication middleware), runs in one
@@ -75,13 +73,6 @@ CACHED_QUERIES = {
 }
 CACHED_QUERIES = {page: budget + REQUEST for page, budget in CACHED_QUERIES.items()}
 PAGES = list(MAX_QUERIES)
-
-
-@pytest.fixture
-def viewer(db, client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
 
 
 def page_urls(plan_number: int) -> dict[str, str]:

@@ -7,19 +7,10 @@ import html
 import re
 
 import pytest
-from django.contrib.auth.models import User
 
 from plans.models import Measure
-from regions.demo import create_demo_users
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def viewer(client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
 
 
 def text_of(response) -> str:

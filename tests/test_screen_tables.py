@@ -36,13 +36,6 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def viewer(db, client):
-    create_demo_users()
-    client.force_login(User.objects.get(username="demo-viewer"))
-    return client
-
-
 def page_request(path: str, params: dict | None = None):
     """A request for rendering a table alone (render_table renders its template with the request)."""
     request = RequestFactory().get(path, params or {})

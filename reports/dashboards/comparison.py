@@ -134,10 +134,14 @@ def last_actual(indicator: Indicator) -> LastActual | None:
 # --- predecessor chains -------------------------------------------------------------------------
 
 
+def linked(indicators: QuerySet[Indicator]) -> QuerySet[Indicator]:
+    """Those of `indicators` that continue, or are continued by, another indicator (a chain)."""
+    return indicators.filter(Q(predecessor__isnull=False) | Q(successors__isnull=False)).distinct()
+
+
 def linked_indicators() -> list[Indicator]:
     """Every indicator that continues, or is continued by, one of another plan, with its figures."""
-    linked = Indicator.objects.filter(Q(predecessor__isnull=False) | Q(successors__isnull=False)).distinct()
-    return list(with_figures(linked).select_related("kpi__region"))
+    return list(with_figures(linked(Indicator.objects.all())).select_related("kpi__region"))
 
 
 def chains(indicators: Iterable[Indicator]) -> list[list[Indicator]]:
@@ -386,8 +390,6 @@ def plan_comparison(plan, central, regional, forecasts, judged_years, reported, 
 
 
 def linked_of_action_plans() -> list[Indicator]:
-    """The action plans' indicators that continue, or are continued by, another one (the chains)."""
-    linked = Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN).filter(
-        Q(predecessor__isnull=False) | Q(successors__isnull=False)
-    )
-    return list(with_figure_rows(linked.distinct(), shares_regions=True))
+    """The action plans' indicators in a chain, their figures read when first needed."""
+    action_plans = Indicator.objects.filter(kpi__plan__kind=Plan.Kind.ACTION_PLAN)
+    return list(with_figure_rows(linked(action_plans), shares_regions=True))
