@@ -247,10 +247,11 @@ def clear_cache() -> None:
 
 def nothing_kept() -> None:
     """As a new worker process after the cache was emptied: no page cached, no judgement kept."""
-    from reports.dashboards import judged_memo
+    from reports.dashboards import judged_memo, kept_sections
 
     clear_cache()
     judged_memo.clear()
+    kept_sections.clear()
 
 
 def one_figure_changed(plan):

@@ -11,10 +11,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def no_judgements_kept_from_another_test():
-    """Judgements kept in memory (reports/dashboards/judged_memo.py) outlive a test's rolled-back data."""
-    from reports.dashboards import judged_memo
+    """Judgements and rendered sections kept in memory (reports/dashboards/judged_memo.py,
+    kept_sections.py) outlive a test's rolled-back data."""
+    from reports.dashboards import judged_memo, kept_sections
 
     judged_memo.clear()
+    kept_sections.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -202,23 +202,34 @@ def central_charts(central, judged: dict, year_period: str) -> list[dict]:
 
 
 def region_section(
-    plan, period, results: RegionResults, *, table_name: str | None = None, forecasts: bool = False
+    plan,
+    period,
+    results: RegionResults,
+    *,
+    table_name: str | None = None,
+    forecasts: bool = False,
+    rows: list[dict] | None = None,
+    points: list[dict] | None = None,
 ) -> dict:
     """What the template shows of one region: its results, table (without the region column) and chart;
-    `forecasts`: the view shows the year-end forecasts beside the results."""
+    `forecasts`: the view shows the year-end forecasts beside the results; `rows` and `points`: the
+    table's and the chart's, when already made (indicator_rows, chart_points of `results.shown`)."""
     section = {
         "results": results,
         "region": results.region,
         "table_name": table_name or f"region-{results.region.code}",
         # exported even when empty (a header row), drawn only with rows
         "table": indicator_table(
-            indicator_rows(results.shown), period, exclude=("region",), forecasts=forecasts
+            indicator_rows(results.shown) if rows is None else rows,
+            period,
+            exclude=("region",),
+            forecasts=forecasts,
         ),
         "chart": None,
     }
     if not results.shown:
         return section
-    points = chart_points(results.shown)
+    points = chart_points(results.shown) if points is None else points
     title = f"{results.region.name_ja} 目標と実績（{period.label}）"
     section["chart"] = {
         "id": f"chart-region-{results.region.code}",

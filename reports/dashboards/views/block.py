@@ -18,6 +18,7 @@ from reports.dashboards.block_results import (
     region_visions,
     total_tally,
 )
+from reports.dashboards.kept_sections import block_section
 from reports.dashboards.pages import (
     cached_dashboard,
     export_if_asked,
@@ -66,7 +67,7 @@ def block(request, plan_number: int, block_code: str):
             indicator_rows(row for s in sections for row in s.shown), period, forecasts=forecasts
         ),
     }
-    shown = [region_section(plan, period, s, forecasts=forecasts) for s in sections]
+    shown = [block_section(request, plan, period, s, forecasts=forecasts) for s in sections]
     tables_ |= {s["table_name"]: s["table"] for s in shown}
     filename = f"plan{plan.number}_{block.code}_{period.fiscal_year}{period.half or ''}"
     exported = export_if_asked(request, tables_, filename)
