@@ -172,9 +172,10 @@ process serving every page in turn, as a gunicorn worker does. The query count m
 the scale (`tests/test_dashboard_queries.py` asserts it). Every dashboard is timed three ways: "after a
 change", with one actual of 神奈川県 saved through the ORM before each request (the data version and
 that indicator's figures stamp raised, as an approval does: the page is computed again, the other
-indicators' judgements are kept, reports/dashboards/judged_memo.py); "cached", as every later viewer
+indicators' judgements are kept, reports/dashboards/judged_memo.py, and a block page's unchanged
+regions' sections, kept_sections.py); "cached", as every later viewer
 gets it until the data changes again (reports/dashboards/caching.py); and "nothing kept", with the
-cache emptied and no judgement kept before each request, as a new worker process after a restart
+cache emptied and no judgement or section kept before each request, as a new worker process after a restart
 sees it (no goal). The work pages are never cached. A page answering 404 is listed, not
 timed. Timings are never asserted in tests.
 """
