@@ -30,9 +30,11 @@ HISTORY_COLUMNS = ("history_date", "history_change_reason", "history_type", "his
 CREATED, CHANGED = "+", "~"
 
 
-def create_with_history(model, objects: list, *, user, reason: str, when) -> None:
-    """Insert `objects` (unsaved) and one history record each ("+"); their indicators' stamps raised."""
-    raise_stamps(obj.indicator_id for obj in objects)
+def create_with_history(model, objects: list, *, user, reason: str, when, figures: bool = True) -> None:
+    """Insert `objects` (unsaved) and one history record each ("+"); `figures`: the rows are
+    indicators' figures (targets, actuals), whose stamps are raised."""
+    if figures:
+        raise_stamps(obj.indicator_id for obj in objects)
     connection = connections[model.objects.db]
     if not (connection.features.can_return_rows_from_bulk_insert and history_is_copyable(model)):
         # Without the new ids, the history cannot be copied from the rows: the library's way.
@@ -52,10 +54,13 @@ def create_with_history(model, objects: list, *, user, reason: str, when) -> Non
     )
 
 
-def update_with_history(model, objects: list, attributes: list[str], *, user, reason: str, when) -> None:
-    """Update `attributes` of the saved `objects` and record each one's new state ("~"); their
-    indicators' stamps raised."""
-    raise_stamps(obj.indicator_id for obj in objects)
+def update_with_history(
+    model, objects: list, attributes: list[str], *, user, reason: str, when, figures: bool = True
+) -> None:
+    """Update `attributes` of the saved `objects` and record each one's new state ("~"); `figures`:
+    the rows are indicators' figures, whose stamps are raised."""
+    if figures:
+        raise_stamps(obj.indicator_id for obj in objects)
     if not history_is_copyable(model):
         bulk_update_with_history(
             objects,

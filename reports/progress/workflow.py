@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from kpis.bulk_history import create_with_history, update_with_history
 from kpis.history import recorded, take_version
 from kpis.models import Indicator, Kpi
 from plans.models import Plan
@@ -160,6 +161,8 @@ class EntryInput:
 
 # What a line of the form writes (EntryInput's fields, stored under the same names on ReportEntry).
 ENTRY_FIELDS = ("value", *CHECK_FIELDS, *TEXT_FIELDS, *FORECAST_FIELDS)
+# what writing a line may change: what was typed, its warnings, and who entered it when
+WRITTEN_FIELDS = [*ENTRY_FIELDS, "warnings", "updated_by", "on_behalf", "updated_at"]
 
 
 # --- reports ------------------------------------------------------------------------------------
@@ -180,14 +183,20 @@ def report_of(period: ReportingPeriod, region: Region, user=None) -> ProgressRep
     save: pages show a report not yet stored without storing it.
 
     A report still being written also gains a line for an indicator added to the region since.
-    Lines are saved one by one so that each has a history record to compare later edits with.
+    Each new line gets a history record to compare later edits with (written together, in the
+    indicators' order).
     """
     report, created = ProgressReport.objects.get_or_create(period=period, region=region)
     if created or report.is_editable:
         present = set(report.entries.values_list("indicator_id", flat=True))
-        for indicator in region_indicators(period.plan, region):
-            if indicator.pk not in present:
-                recorded(user, ReportEntry(report=report, indicator=indicator), "報告の作成").save()
+        new_lines = [
+            ReportEntry(report=report, indicator=indicator)
+            for indicator in region_indicators(period.plan, region)
+            if indicator.pk not in present
+        ]
+        create_with_history(
+            ReportEntry, new_lines, user=user, reason="報告の作成", when=timezone.now(), figures=False
+        )
     return report
 
 
@@ -381,6 +390,7 @@ def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) 
     on_behalf = access.enters_on_behalf(user, report.region)
     stored = {entry.pk: entry for entry in report.entries.all()}
     entries = lines_as_typed(report, inputs, ENTRY_FIELDS)
+    changed = []
     for entry in entries:
         before = stored[entry.pk]
         if all(getattr(before, name) == getattr(entry, name) for name in (*ENTRY_FIELDS, "warnings")):
@@ -388,5 +398,13 @@ def _write_entries(user, report: ProgressReport, inputs: dict[int, EntryInput]) 
         if any(getattr(before, name) != getattr(entry, name) for name in ENTRY_FIELDS):
             entry.updated_by = user
             entry.on_behalf = on_behalf
-        recorded(user, entry, "代理入力" if on_behalf else "入力").save()
+        changed.append(entry)
+    # the changed lines written together, each with its history record, as saving each would
+    now = timezone.now()
+    for entry in changed:
+        entry.updated_at = now  # the field's auto_now, which only save() applies
+    reason = "代理入力" if on_behalf else "入力"
+    update_with_history(
+        ReportEntry, changed, WRITTEN_FIELDS, user=user, reason=reason, when=now, figures=False
+    )
     return entries
