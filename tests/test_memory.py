@@ -1,17 +1,73 @@
 """The garbage collector as a portal process sets it once started (chizai_portal/memory.py)."""
 
 import gc
+import weakref
 
-from chizai_portal.memory import THRESHOLDS, settle_after_start
+import pytest
+from django.core.signals import request_finished
+
+from chizai_portal.memory import THRESHOLDS, collect_after_response, settle_after_start
 
 
-def test_a_started_process_keeps_what_it_loaded_out_of_the_collectors_sight():
+class Node:
+    """An object in a reference cycle: only the cyclic collector frees it."""
+
+    def __init__(self):
+        self.me = self
+
+
+@pytest.fixture
+def started_process():
     before = gc.get_threshold()
     try:
         settle_after_start()
-        assert gc.get_threshold() == THRESHOLDS
-        assert gc.get_freeze_count() > 1000  # the modules, settings and URL patterns loaded
-        assert gc.isenabled()  # cycles are still collected, only less often
+        yield
     finally:
+        request_finished.disconnect(collect_after_response, dispatch_uid="collect-after-response")
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+def test_a_started_process_keeps_what_it_loaded_out_of_the_collectors_sight(started_process):
+    assert gc.get_threshold() == THRESHOLDS
+    assert gc.get_freeze_count() > 1000  # the modules, settings and URL patterns loaded
+    assert gc.isenabled()  # cycles are still collected, only less often
+
+
+def old_garbage() -> weakref.ref:
+    """A cycle moved to the oldest generation by the young collections, then dropped: garbage that
+    only a full collection frees."""
+    node = Node()
+    gc.collect(1)  # the young generations collected: the cycle, still in use, moves to the oldest
+    found = weakref.ref(node)
+    del node
+    return found
+
+
+def test_a_request_that_left_garbage_in_the_oldest_generation_is_followed_by_a_full_collection(
+    started_process,
+):
+    garbage = old_garbage()
+    assert garbage() is not None and gc.get_count()[2] > 0
+
+    request_finished.send(sender=None)  # as the WSGI handler does once the response was sent
+
+    assert garbage() is None
+    assert gc.get_count()[2] == 0
+
+
+def test_a_request_that_moved_nothing_to_the_oldest_generation_collects_nothing(started_process):
+    gc.collect()
+    full_collections = []
+
+    def record(phase, info):
+        if phase == "start" and info["generation"] == 2:
+            full_collections.append(info)
+
+    gc.callbacks.append(record)
+    try:
+        request_finished.send(sender=None)
+    finally:
+        gc.callbacks.remove(record)
+
+    assert full_collections == []
