@@ -176,7 +176,9 @@ indicators' judgements are kept, reports/dashboards/judged_memo.py, and a block 
 regions' sections, kept_sections.py); "cached", as every later viewer
 gets it until the data changes again (reports/dashboards/caching.py); and "nothing kept", with the
 cache emptied and no judgement or section kept before each request, as a new worker process after a restart
-sees it (no goal). The work pages are never cached. A page answering 404 is listed, not
+sees it (no goal). The full garbage collection a worker runs once a response has been sent
+(chizai_portal/memory.py) runs between the timed requests, untimed: no user waits for it. The work
+pages are never cached. A page answering 404 is listed, not
 timed. Timings are never asserted in tests.
 """
 

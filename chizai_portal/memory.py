@@ -22,6 +22,7 @@ from django.core.signals import request_finished
 
 # The oldest generation is never collected automatically: see collect_after_response.
 THRESHOLDS = (10_000, 5, 1_000_000)
+COLLECT_AFTER_RESPONSE = "collect-after-response"
 
 
 def settle_after_start() -> None:
@@ -29,7 +30,7 @@ def settle_after_start() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*THRESHOLDS)
-    request_finished.connect(collect_after_response, dispatch_uid="collect-after-response")
+    request_finished.connect(collect_after_response, dispatch_uid=COLLECT_AFTER_RESPONSE)
 
 
 def collect_after_response(**_ignored) -> None:

@@ -6,7 +6,12 @@ import weakref
 import pytest
 from django.core.signals import request_finished
 
-from chizai_portal.memory import THRESHOLDS, collect_after_response, settle_after_start
+from chizai_portal.memory import (
+    COLLECT_AFTER_RESPONSE,
+    THRESHOLDS,
+    collect_after_response,
+    settle_after_start,
+)
 
 
 class Node:
@@ -23,7 +28,7 @@ def started_process():
         settle_after_start()
         yield
     finally:
-        request_finished.disconnect(collect_after_response, dispatch_uid="collect-after-response")
+        request_finished.disconnect(collect_after_response, dispatch_uid=COLLECT_AFTER_RESPONSE)
         gc.unfreeze()
         gc.set_threshold(*before)
 
