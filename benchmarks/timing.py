@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 MIN_SAMPLES = 5
 
@@ -23,6 +24,8 @@ class PageTiming:
     samples_ms: tuple[float, ...] = ()
     error: str | None = None
     rss_mb: float | None = None  # the process's resident memory after the timed requests
+    # the floor's median timed just before this page: a shared machine's speed drifts during a run
+    floor_ms: float | None = None
 
     @property
     def timed(self) -> bool:
@@ -39,9 +42,10 @@ class PageTiming:
         return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
 
     def ratio_to(self, floor: "PageTiming") -> float | None:
+        """The median over the floor timed just before the page, else over the scale's floor."""
         if not (self.timed and floor.timed):
             return None
-        return self.median_ms / floor.median_ms
+        return self.median_ms / (self.floor_ms or floor.median_ms)
 
 
 def rss_mb() -> float:
@@ -66,6 +70,22 @@ def served_as_deployed() -> None:
     from chizai_portal.memory import COLLECT_AFTER_RESPONSE, collect_after_response
 
     request_finished.disconnect(collect_after_response, dispatch_uid=COLLECT_AFTER_RESPONSE)
+
+
+ADJACENT_FLOOR_REQUESTS = 15
+
+
+def adjacent_floor_ms(client: Client) -> float | None:
+    """The signed-in floor page's median over a few requests, timed just before a page."""
+    samples = []
+    for _ in range(ADJACENT_FLOOR_REQUESTS):
+        after_response()
+        start = time.perf_counter()
+        response = client.get(reverse("health"))
+        samples.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            return None
+    return statistics.median(samples)
 
 
 def after_response() -> None:
