@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save
 from django.test import Client
 from submitting import complete
@@ -54,15 +54,7 @@ def failing_at_save(model, nth: int, *, fault: str):
         if seen["saves"] != nth:
             return
         seen["history_at_failure"] = model.history.count()
-        if fault == "python":
-            raise Interrupted(f"{model.__name__} の {nth} 件目の保存で中断")
-        existing = ReportingPeriod.objects.first()
-        ReportingPeriod.objects.create(
-            plan=existing.plan,
-            fiscal_year=existing.fiscal_year,
-            half=existing.half,
-            deadline=existing.deadline,
-        )
+        fail_by(fault, f"{model.__name__} の {nth} 件目の保存で中断")
 
     # connected after django-simple-history's receiver: the history record exists when this runs
     post_save.connect(fail, sender=model, weak=False, dispatch_uid="interrupted-submission")
@@ -70,6 +62,38 @@ def failing_at_save(model, nth: int, *, fault: str):
         yield seen
     finally:
         post_save.disconnect(sender=model, dispatch_uid="interrupted-submission")
+
+
+def fail_by(fault: str, message: str) -> None:
+    if fault == "python":
+        raise Interrupted(message)
+    existing = ReportingPeriod.objects.first()
+    ReportingPeriod.objects.create(
+        plan=existing.plan,
+        fiscal_year=existing.fiscal_year,
+        half=existing.half,
+        deadline=existing.deadline,
+    )
+
+
+@contextmanager
+def failing_at_lines_history(report, *, fault: str):
+    """The report's lines are written together (reports/progress/workflow.py): the failure comes
+    right after their rows were updated, when the statement recording their history runs. Yields
+    the lines' values as they stood in the transaction when the failure came."""
+    seen = {"values_at_failure": None}
+    history = connection.ops.quote_name(ReportEntry.history.model._meta.db_table)
+
+    def fail(execute, sql, params, many, context):
+        if seen["values_at_failure"] is None and sql.startswith(f"INSERT INTO {history}"):
+            seen["values_at_failure"] = []  # set first: the query below passes through here too
+            lines = report.entries.order_by("indicator__kpi__order", "indicator__order")
+            seen["values_at_failure"] = list(lines.values_list("value", flat=True))
+            fail_by(fault, "報告の行の履歴を書く途中で中断")
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(fail):
+        yield seen
 
 
 FAULTS = ["python", "database"]
@@ -181,12 +205,35 @@ def versions() -> tuple[int, int]:
 
 
 @pytest.mark.parametrize("fault", FAULTS)
+def test_a_submission_interrupted_while_writing_its_lines_changes_nothing(
+    report, users, django_capture_on_commit_callbacks, fault
+):
+    first, second = indicator_ids(report)
+    before, versions_before = everything(report), versions()
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        failing_at_lines_history(report, fault=fault) as seen,
+        pytest.raises(RAISED[fault]),
+    ):
+        workflow.submit(
+            users["demo-pref-14"],
+            report,
+            version=report.version,
+            inputs=complete(report, typed(report, {first: "12", second: "2"}, activities="途中で失敗")),
+        )
+
+    # the failure came half-way: the lines held the submitted values
+    assert seen["values_at_failure"] == [Decimal(12), Decimal(2)]
+    assert_unchanged(report, before)
+    assert fresh(report).state == State.DRAFT
+    assert callbacks == [] and versions() == versions_before
+
+
+@pytest.mark.parametrize("fault", FAULTS)
 @pytest.mark.parametrize(
     ("model", "nth", "written_before"),
-    [
-        (ReportEntry, 2, "the first line and its history"),
-        (ProgressReport, 1, "every line, and the report's submitted state"),
-    ],
+    [(ProgressReport, 1, "every line and its history, and the report's submitted state")],
 )
 def test_a_submission_interrupted_half_way_changes_nothing(
     report, users, django_capture_on_commit_callbacks, model, nth, written_before, fault
@@ -286,7 +333,6 @@ def test_a_submission_request_that_fails_half_way_answers_500_and_changes_nothin
     officer = signed_in("demo-pref-14")
     assert officer.get(KANAGAWA).status_code == 200
     before, versions_before = everything(report), versions()
-    history_before = ReportEntry.history.count()
     form = {
         "action": "submit",
         "confirmed": "1",
@@ -297,11 +343,11 @@ def test_a_submission_request_that_fails_half_way_answers_500_and_changes_nothin
 
     with (
         django_capture_on_commit_callbacks(execute=True) as callbacks,
-        failing_at_save(ReportEntry, 2, fault=fault) as seen,
+        failing_at_lines_history(report, fault=fault) as seen,
     ):
         response = officer.post(KANAGAWA, form)
 
-    assert seen["history_at_failure"] == history_before + 2
+    assert seen["values_at_failure"] == [Decimal(12), Decimal(2)]  # the lines were written
     assert response.status_code == 500
     assert_unchanged(report, before)
     assert callbacks == [] and versions() == versions_before

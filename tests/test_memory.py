@@ -37,6 +37,8 @@ def test_a_started_process_keeps_what_it_loaded_out_of_the_collectors_sight(star
     assert gc.get_threshold() == THRESHOLDS
     assert gc.get_freeze_count() > 1000  # the modules, settings and URL patterns loaded
     assert gc.isenabled()  # cycles are still collected, only less often
+    # the full collection waits for the response to be sent
+    assert request_finished.disconnect(collect_after_response, dispatch_uid=COLLECT_AFTER_RESPONSE)
 
 
 def old_garbage() -> weakref.ref:
@@ -55,7 +57,7 @@ def test_a_request_that_left_garbage_in_the_oldest_generation_is_followed_by_a_f
     garbage = old_garbage()
     assert garbage() is not None and gc.get_count()[2] > 0
 
-    request_finished.send(sender=None)  # as the WSGI handler does once the response was sent
+    collect_after_response()  # as request_finished runs it once the response was sent
 
     assert garbage() is None
     assert gc.get_count()[2] == 0
@@ -71,7 +73,7 @@ def test_a_request_that_moved_nothing_to_the_oldest_generation_collects_nothing(
 
     gc.callbacks.append(record)
     try:
-        request_finished.send(sender=None)
+        collect_after_response()
     finally:
         gc.callbacks.remove(record)
 
