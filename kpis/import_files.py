@@ -233,7 +233,8 @@ def xlsx_archive(data: bytes) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError) as error:
+    # NotImplementedError: a damaged header claiming a ZIP version or compression zipfile lacks
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
         raise UnreadableFile("XLSXファイルとして読めません（ZIP として壊れています）") from error
     if "xl/workbook.xml" not in {member.filename for member in members}:
         raise UnreadableFile(f"このファイルは ZIP 形式ですが、Excel の XLSX ではありません。{PLEASE}")

@@ -327,6 +327,19 @@ def test_importing_a_damaged_xlsx_raises_nothing_and_writes_nothing_partial(expo
     assert_all_or_nothing(outcome, before)
 
 
+def test_an_xlsx_claiming_a_zip_version_python_cannot_read_is_refused_as_damaged(exported_actuals):
+    """A damaged central directory asking for ZIP version 6.4 (zipfile raises NotImplementedError)."""
+    data = bytearray(exported_actuals)
+    entry = data.index(b"PK\x01\x02")  # the first central directory entry
+    data[entry + 6 : entry + 8] = (64).to_bytes(2, "little")  # version needed to extract
+    before = counts()
+
+    outcome = import_file(kind=FileKind.ACTUALS, data=bytes(data), file_format="xlsx", dry_run=False)
+
+    assert "ZIP として壊れています" in " ".join(str(error) for error in outcome.errors)
+    assert counts() == before
+
+
 @WITH_DATABASE
 @given(
     keep=st.lists(st.booleans(), min_size=len(TARGET_COLUMNS), max_size=len(TARGET_COLUMNS)),
