@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from django.db import connection
 
-from benchmarks.timing import MIN_SAMPLES, PageTiming, after_response, rss_mb
+from benchmarks.timing import MIN_SAMPLES, PageTiming, rss_mb
+from chizai_portal.memory import collect_after_response
 
 CENTRAL_USERNAME = "benchmark-central"
 SUBMITTER_USERNAME = "benchmark-submitter"
@@ -147,7 +148,7 @@ def time_approvals(client, setup: WorkSetup, *, repeat: int, budget_seconds: flo
         url = reverse(
             "reports:progress_review", args=[region.code, setup.period.fiscal_year, setup.period.half]
         )
-        after_response()  # the previous response's, untimed (benchmarks/timing.py served_as_deployed)
+        collect_after_response()  # the previous response's, untimed (benchmarks/timing.py served_as_deployed)
         start = time.perf_counter()
         response = client.post(url, {"action": "approve", "version": report.version})
         elapsed = (time.perf_counter() - start) * 1000

@@ -7,10 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.core.signals import request_finished
 from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from chizai_portal.memory import COLLECT_AFTER_RESPONSE, collect_after_response
 
 MIN_SAMPLES = 5
 
@@ -64,11 +67,7 @@ def served_as_deployed() -> None:
     """The work a WSGI server has done once a response was sent (Django's request_finished: the full
     garbage collection of chizai_portal/memory.py) is left out of the timed requests, as a user does
     not wait for it: the test client sends request_finished inside the request, so the receiver is
-    taken off and `after_response` runs it between requests, untimed."""
-    from django.core.signals import request_finished
-
-    from chizai_portal.memory import COLLECT_AFTER_RESPONSE, collect_after_response
-
+    taken off and `collect_after_response` runs between requests, untimed."""
     request_finished.disconnect(collect_after_response, dispatch_uid=COLLECT_AFTER_RESPONSE)
 
 
@@ -79,19 +78,13 @@ def adjacent_floor_ms(client: Client) -> float | None:
     """The signed-in floor page's median over a few requests, timed just before a page."""
     samples = []
     for _ in range(ADJACENT_FLOOR_REQUESTS):
-        after_response()
+        collect_after_response()
         start = time.perf_counter()
         response = client.get(reverse("health"))
         samples.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
             return None
     return statistics.median(samples)
-
-
-def after_response() -> None:
-    from chizai_portal.memory import collect_after_response
-
-    collect_after_response()
 
 
 def time_page(
@@ -113,7 +106,7 @@ def time_page(
     """
 
     def prepare() -> None:
-        after_response()
+        collect_after_response()
         if before_each is not None:
             before_each()
 

@@ -6,7 +6,6 @@ template resolving a dozen variables each) was most of the page's time."""
 
 from django import template
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import conditional_escape as escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -31,34 +30,34 @@ def field_html(f, kind: str, help: str = "", measure: str = "") -> str:
         described.append(f"{f.id}-error")
     invalid = ' aria-invalid="true"' if error else ""
     if kind == "text":
-        attrs = f' aria-invalid="true" aria-describedby="{escape(f.id)}-error"' if error else ""
+        attrs = f' aria-invalid="true" aria-describedby="{printed(f.id)}-error"' if error else ""
         control = (
-            f'<textarea id="{escape(f.id)}" name="{escape(f.name)}" rows="3" cols="80"{attrs}>'
-            f"{escape(f.value)}</textarea>"
+            f'<textarea id="{printed(f.id)}" name="{printed(f.name)}" rows="3" cols="80"{attrs}>'
+            f"{printed(f.value)}</textarea>"
         )
     else:
-        describe = f' aria-describedby="{escape(" ".join(described))}"' if described else ""
+        describe = f' aria-describedby="{printed(" ".join(described))}"' if described else ""
         number = kind == "number"
         inputmode = ' inputmode="decimal"' if number else ""
         control = (
-            f'<input type="text"{inputmode} id="{escape(f.id)}" '
-            f'name="{escape(f.name)}" value="{escape(f.value)}" size="{16 if number else 60}" '
+            f'<input type="text"{inputmode} id="{printed(f.id)}" '
+            f'name="{printed(f.name)}" value="{printed(f.value)}" size="{16 if number else 60}" '
             f'autocomplete="off"{describe}{invalid}>'
         )
         if number:
-            control += f'\n  <span class="muted">{escape(measure)}</span>'
-    problem = f'<p class="error" id="{escape(f.id)}-error">{escape(error)}</p>' if error else ""
+            control += f'\n  <span class="muted">{printed(measure)}</span>'
+    problem = f'<p class="error" id="{printed(f.id)}-error">{printed(error)}</p>' if error else ""
     sent = ""
     if f.sent is not None:
         sent = (
-            f'<p class="sent">{escape(gettext("送信した内容（保存されていません）"))}：'
+            f'<p class="sent">{printed(gettext("送信した内容（保存されていません）"))}：'
             f"{linebreaksbr(f.sent or '（空欄）', autoescape=True)}</p>"
         )
     return mark_safe(
         f'<div class="field{" has-error" if error else ""}">\n'
-        f'  <label for="{escape(f.id)}">{escape(f.label)}</label>\n'
+        f'  <label for="{printed(f.id)}">{printed(f.label)}</label>\n'
         f"  \n  {control}\n  \n"
-        f'  <div class="print-only">{escape(f.value or "—")}</div>\n'
+        f'  <div class="print-only">{printed(f.value or "—")}</div>\n'
         f"  {problem}\n"
         f"  {sent}\n"
         "</div>\n"
