@@ -253,9 +253,10 @@ def clear_cache() -> None:
 
 def nothing_kept() -> None:
     """As a new worker process after the cache was emptied: no page cached, no judgement kept."""
-    from reports.dashboards import judged_memo, kept_sections
+    from reports.dashboards import caching, judged_memo, kept_sections
 
     clear_cache()
+    caching.clear_front()
     judged_memo.clear()
     kept_sections.clear()
 

@@ -11,12 +11,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def no_judgements_kept_from_another_test():
-    """Judgements and rendered sections kept in memory (reports/dashboards/judged_memo.py,
-    kept_sections.py) outlive a test's rolled-back data."""
-    from reports.dashboards import judged_memo, kept_sections
+    """Judgements, rendered sections and pages kept in memory (reports/dashboards/judged_memo.py,
+    kept_sections.py, caching.py) outlive a test's rolled-back data."""
+    from reports.dashboards import caching, judged_memo, kept_sections
 
     judged_memo.clear()
     kept_sections.clear()
+    caching.clear_front()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from cachetools import LRUCache
 from django.db import transaction
 
 from kpis.bulk_history import create_with_history
@@ -150,7 +151,7 @@ def test_submitted_figures_standing_in_are_never_kept(plan, seminars):
 
 
 def test_at_most_max_entries_are_kept_the_least_recently_used_leaving(plan, monkeypatch):
-    monkeypatch.setattr(judged_memo, "MAX_ENTRIES", 5)
+    monkeypatch.setattr(judged_memo, "_kept", LRUCache(maxsize=5))
     indicators = list(plan_indicators(plan))
     judged(indicators)
     assert judged_memo.size() == 5

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from cachetools import LRUCache
 from django.core.cache import cache
 
 from kpis.models import Actual, Indicator, Kpi
@@ -91,7 +92,7 @@ def test_a_page_with_another_query_keeps_its_own_sections(viewer):
 
 
 def test_what_is_kept_stays_within_its_bound(viewer, monkeypatch):
-    monkeypatch.setattr(kept_sections, "MAX_BYTES", 40_000)
+    monkeypatch.setattr(kept_sections, "_kept", LRUCache(maxsize=40_000, getsizeof=len))
     html = page(viewer)
 
     assert 0 < kept_sections.size_bytes() <= 40_000

@@ -8,6 +8,7 @@ from django.core.signals import request_finished
 
 from chizai_portal.memory import (
     COLLECT_AFTER_RESPONSE,
+    FULL_AFTER,
     THRESHOLDS,
     collect_after_response,
     settle_after_start,
@@ -63,18 +64,57 @@ def test_a_request_that_left_garbage_in_the_oldest_generation_is_followed_by_a_f
     assert gc.get_count()[2] == 0
 
 
-def test_a_request_that_moved_nothing_to_the_oldest_generation_collects_nothing(started_process):
-    gc.collect()
-    full_collections = []
+@pytest.fixture
+def collections():
+    """The generation of every collection that starts while the test runs."""
+    started = []
 
     def record(phase, info):
-        if phase == "start" and info["generation"] == 2:
-            full_collections.append(info)
+        if phase == "start":
+            started.append(info["generation"])
 
     gc.callbacks.append(record)
     try:
-        collect_after_response()
+        yield started
     finally:
         gc.callbacks.remove(record)
 
-    assert full_collections == []
+
+def young_garbage() -> weakref.ref:
+    node = Node()
+    found = weakref.ref(node)
+    del node
+    return found
+
+
+def test_a_request_that_moved_nothing_to_the_oldest_generation_is_followed_by_a_young_collection(
+    started_process, collections
+):
+    gc.collect()
+    collections.clear()
+    garbage = young_garbage()
+    still_in_use = [{} for _ in range(500)]
+    assert gc.get_count()[0] >= len(still_in_use)
+
+    collect_after_response()
+
+    assert garbage() is None  # the young cycle freed…
+    assert collections == [0]  # …by a collection of the youngest generation alone
+    assert gc.get_count()[0] < 10  # the next request starts with its count (near) zero
+    assert len(still_in_use) == 500
+
+
+def test_young_collections_between_requests_never_add_up_to_a_full_collection_in_a_request(
+    started_process, collections
+):
+    gc.collect()
+    collections.clear()
+    for _request in range((THRESHOLDS[1] + 1) * FULL_AFTER + 1):
+        young_garbage()
+        collect_after_response()
+
+    # after five of the youngest one of the middle generation, moving what lives on to the oldest…
+    assert collections.count(1) == FULL_AFTER
+    # …which is collected after FULL_AFTER of them, once, between requests
+    assert collections.count(2) == 1
+    assert collections[-1] == 2

@@ -38,7 +38,7 @@ from regions.demo import create_demo_users
 from regions.models import Region
 from reports.case_studies import rules as case_studies
 from reports.management import backup
-from reports.models import CaseStudy, CaseStudyTheme, ProgressReport
+from reports.models import CaseStudy, CaseStudyTheme, DataVersion, ProgressReport
 from reports.progress import workflow
 from reports.progress.demo import open_demo_period
 
@@ -276,6 +276,10 @@ def empty_the_database() -> None:
 # --- the dumpdata path: SQLite and PostgreSQL --------------------------------------------------------
 
 
+def version_generations() -> set:
+    return set(DataVersion.objects.values_list("generation", flat=True))
+
+
 @pytest.mark.django_db
 def test_a_backup_restored_into_an_empty_database_gives_the_same_data_history_and_dashboards(
     client, tmp_path
@@ -304,12 +308,16 @@ def test_a_backup_restored_into_an_empty_database_gives_the_same_data_history_an
     assert not User.objects.exists() and not Actual.history.exists()
     assert dict(ContentType.objects.values_list("pk", "model")) != content_types_before
 
+    generations_before = version_generations()
+
     out = io.StringIO()
     call_command("backup_restore", str(path), stdout=out)
     assert "全表の行数・チェックサムが一致しました" in out.getvalue()
 
-    # no page read before the restore can be served: the cache is empty, every page is computed
+    # no page read before the restore can be served: the cache is empty, every page is computed, and
+    # no key made before it (kept in a running process's memory too) is made again
     assert cached_pages() == 0
+    assert version_generations().isdisjoint(generations_before)
     assert every_row() == rows_before
     assert dict(ContentType.objects.values_list("pk", "model")) == content_types_before
     assert users_and_roles() == users_before

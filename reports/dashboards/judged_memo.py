@@ -21,8 +21,9 @@ judgements, the least recently used leaving first.
 
 import datetime
 import threading
-from collections import OrderedDict
 from collections.abc import Hashable
+
+from cachetools import LRUCache
 
 from kpis.models import Indicator
 from kpis.rules.judgement import View
@@ -34,7 +35,7 @@ MAX_ENTRIES = 8_000
 MAX_GROUPS = 10_000
 
 _lock = threading.Lock()
-_kept: OrderedDict[Hashable, tuple] = OrderedDict()
+_kept: LRUCache = LRUCache(maxsize=MAX_ENTRIES)
 
 
 # The view, day and plan of a set of judgements, numbered: a judgement's key is then three numbers,
@@ -62,10 +63,7 @@ def get(key: Hashable | None) -> tuple | None:
     if key is None:
         return None
     with _lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-        return found
+        return _kept.get(key)
 
 
 def put(key: Hashable | None, judged: tuple) -> None:
@@ -73,9 +71,6 @@ def put(key: Hashable | None, judged: tuple) -> None:
         return
     with _lock:
         _kept[key] = judged
-        _kept.move_to_end(key)
-        while len(_kept) > MAX_ENTRIES:
-            _kept.popitem(last=False)
 
 
 def clear() -> None:

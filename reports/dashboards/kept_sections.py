@@ -15,8 +15,8 @@ nothing is written when a page is read.
 
 import hashlib
 import threading
-from collections import OrderedDict
 
+from cachetools import LRUCache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -29,8 +29,7 @@ from reports.dashboards.rows import chart_points, indicator_rows, indicator_tabl
 MAX_BYTES = 6_000_000
 
 _lock = threading.Lock()
-_kept: OrderedDict[bytes, bytes] = OrderedDict()
-_size = 0
+_kept: LRUCache = LRUCache(maxsize=MAX_BYTES, getsizeof=len)
 
 
 def block_section(request, plan, period, results: RegionResults, *, forecasts: bool) -> dict:
@@ -77,36 +76,25 @@ def _digest(request, plan, period, results: RegionResults, forecasts: bool, rows
 def _get(key: bytes) -> SafeString | None:
     with _lock:
         found = _kept.get(key)
-        if found is None:
-            return None
-        _kept.move_to_end(key)
+    if found is None:
+        return None
     return mark_safe(found.decode())  # rendered by the section's template: already escaped
 
 
 def _put(key: bytes, html: str) -> None:
-    global _size
     encoded = html.encode()
-    if len(encoded) > MAX_BYTES:
-        return
     with _lock:
-        if key in _kept:
-            return
-        _kept[key] = encoded
-        _size += len(encoded)
-        while _size > MAX_BYTES:
-            _key, dropped = _kept.popitem(last=False)
-            _size -= len(dropped)
+        if len(encoded) <= _kept.maxsize:
+            _kept[key] = encoded
 
 
 def clear() -> None:
-    global _size
     with _lock:
         _kept.clear()
-        _size = 0
 
 
 def size_bytes() -> int:
-    return _size
+    return _kept.currsize
 
 
 def entries() -> int:

@@ -21,6 +21,8 @@ A version is raised inside the writer's own transaction, not after its commit:
   writes (approvals, imports, central entries, the admin) are rare and short beside the reads.
 """
 
+import uuid
+
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import F
 
@@ -44,6 +46,13 @@ def ensure_versions(*, using: str = DEFAULT_DB_ALIAS, **_ignored) -> None:
         return  # migrated back to before the table
     for name in DataVersion.Name.values:
         DataVersion.objects.using(using).get_or_create(name=name)
+
+
+def start_new_generations(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Every version in a new generation (a restore): no key made before can match one made after,
+    in the shared cache or in any process's memory, even where the numbers meet again."""
+    for name in DataVersion.Name.values:
+        DataVersion.objects.using(using).filter(name=name).update(generation=uuid.uuid4())
 
 
 def raise_version(name: str) -> None:

@@ -41,6 +41,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
 from reports.dashboards.caching import CACHE_ALIAS
+from reports.dashboards.versions import start_new_generations
 
 FORMAT = "yaml"
 SUFFIXES = (".yaml", ".yaml.gz", ".yaml.bz2", ".yaml.xz")
@@ -268,9 +269,11 @@ def restore(backup: Path, *, expected: dict | None = None, using: str = DEFAULT_
 
 
 def empty_dashboard_cache(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """No page computed before the restore may be served: the data version starts again with the cache."""
+    """No page computed before the restore may be served: the cache is emptied and the data versions
+    start a new generation (running processes keep the pages they read last under the old keys)."""
     call_command("createcachetable", database=using, verbosity=0)  # a new database may not have it yet
     caches[CACHE_ALIAS].clear()
+    start_new_generations(using=using)
 
 
 def refuse_unapplied_migrations(*, using: str = DEFAULT_DB_ALIAS) -> None:
