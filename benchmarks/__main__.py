@@ -28,8 +28,9 @@ _started = time.perf_counter()
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[2])
     parser.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100], help="default: 1 10 100")
-    # 40: the p95 of 20 samples is their second largest, which one slow request moves
-    parser.add_argument("--repeat", type=int, default=40, help="timed requests per page (default 40)")
+    # 60: the p95 of 20 samples is their second largest, which one slow request moves; of 60, it is
+    # between the third and fourth largest
+    parser.add_argument("--repeat", type=int, default=60, help="timed requests per page (default 60)")
     parser.add_argument(
         "--budget",
         type=float,
@@ -220,12 +221,9 @@ def _indicator_of(dashboards: list[tuple[str, str]]) -> int | None:
 
 def work_timings(setup, scale: int, args) -> list:
     """Central staff's pages (each request a first view, but for a pack's later opens), then approvals."""
-    import dataclasses
-
     from django.test import Client
 
     from benchmarks.pages import settled_at_once, time_approvals, work_pages
-    from benchmarks.timing import adjacent_floor_ms
 
     client = Client()
     client.force_login(setup.central)
@@ -236,9 +234,7 @@ def work_timings(setup, scale: int, args) -> list:
                 _timed(client, scale, name, url, args, before_each=clear_cache if cleared else None)
                 for name, url, cleared in work_pages(setup)
             ]
-        floor_ms = adjacent_floor_ms(client)
         approvals = time_approvals(client, setup, repeat=args.repeat, budget_seconds=args.budget)
-        approvals = dataclasses.replace(approvals, floor_ms=floor_ms)
         progress(f"{scale}×: {approvals.name:28} {approvals.median_ms or 0:9.1f} ms median")
         return [*pages, approvals]
     finally:
@@ -283,11 +279,8 @@ def one_figure_changed(plan):
 
 
 def _timed(client, scale: int, name: str, url: str, args, before_each=None, *, floor=False):
-    import dataclasses
+    from benchmarks.timing import time_page
 
-    from benchmarks.timing import adjacent_floor_ms, time_page
-
-    floor_ms = None if floor else adjacent_floor_ms(client)
     page = time_page(
         client,
         name,
@@ -296,8 +289,8 @@ def _timed(client, scale: int, name: str, url: str, args, before_each=None, *, f
         repeat=args.repeat,
         budget_seconds=args.budget,
         before_each=before_each,
+        floor_beside=not floor,
     )
-    page = dataclasses.replace(page, floor_ms=floor_ms)
     if page.timed:
         progress(
             f"{scale}×: {name:28} {page.median_ms:9.1f} ms median, {page.p95_ms:9.1f} ms p95, "

@@ -163,10 +163,11 @@ scale.
 Times are wall-clock milliseconds per request through the whole Django stack (middleware, session,
 view, templates) but without a web server or network: median and 95th percentile. The floor is the
 signed-in health page (`/health/`): the base template with its user area and nothing else, the least
-any signed-in page costs; "× floor" is a page's median over the floor's median timed just before
-that page (15 requests; a shared machine's speed drifts during a run, and a floor timed once at the
-start made the later pages' ratios drift with it; the floor row shows the first), so it carries over
-between machines better than the milliseconds do. "× raw read" is a page's median over one SQL query
+any signed-in page costs; "× floor" is a page's median over the floor's median timed beside it, one
+floor request after each of the page's (a shared machine's speed drifts during a run, and a floor
+timed once at the start, or just before a page, made the ratios drift with it; the floor row shows
+the floor timed alone at the start), so it carries over between machines better than the
+milliseconds do. "× raw read" is a page's median over one SQL query
 reading, as tuples, the rows the page shows (the targets and actuals of its plan and scope; for a
 pack, their history rows; for the status board, the reports): the distance to what the database must
 do at least. "Worker RSS" is the benchmark process's resident memory after the page's requests: one

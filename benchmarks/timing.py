@@ -27,7 +27,7 @@ class PageTiming:
     samples_ms: tuple[float, ...] = ()
     error: str | None = None
     rss_mb: float | None = None  # the process's resident memory after the timed requests
-    # the floor's median timed just before this page: a shared machine's speed drifts during a run
+    # the floor's median timed beside this page's requests (FloorBeside)
     floor_ms: float | None = None
 
     @property
@@ -45,7 +45,7 @@ class PageTiming:
         return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
 
     def ratio_to(self, floor: "PageTiming") -> float | None:
-        """The median over the floor timed just before the page, else over the scale's floor."""
+        """The median over the floor timed beside the page, else over the scale's floor."""
         if not (self.timed and floor.timed):
             return None
         return self.median_ms / (self.floor_ms or floor.median_ms)
@@ -71,20 +71,27 @@ def served_as_deployed() -> None:
     request_finished.disconnect(collect_after_response, dispatch_uid=COLLECT_AFTER_RESPONSE)
 
 
-ADJACENT_FLOOR_REQUESTS = 15
+class FloorBeside:
+    """The signed-in floor page timed right after each timed request of a page, with the same client:
+    a shared machine's speed drifts during a run (the floor's median moved from 2.9 to 6.4 ms between
+    pages of one run), and a floor timed once, or just before a page, made the ratio drift with it.
+    Interleaved, the page and its floor see the same machine."""
 
+    def __init__(self, client: Client):
+        self.client = client
+        self.samples: list[float] = []
+        self.failed = False
 
-def adjacent_floor_ms(client: Client) -> float | None:
-    """The signed-in floor page's median over a few requests, timed just before a page."""
-    samples = []
-    for _ in range(ADJACENT_FLOOR_REQUESTS):
+    def time_one(self) -> None:
         collect_after_response()
         start = time.perf_counter()
-        response = client.get(reverse("health"))
-        samples.append((time.perf_counter() - start) * 1000)
-        if response.status_code != 200:
-            return None
-    return statistics.median(samples)
+        response = self.client.get(reverse("health"))
+        self.samples.append((time.perf_counter() - start) * 1000)
+        self.failed = self.failed or response.status_code != 200
+
+    @property
+    def median_ms(self) -> float | None:
+        return None if self.failed or not self.samples else statistics.median(self.samples)
 
 
 def time_page(
@@ -96,8 +103,10 @@ def time_page(
     repeat: int,
     budget_seconds: float,
     before_each: Callable[[], None] | None = None,
+    floor_beside: bool = True,
 ) -> PageTiming:
-    """Median and p95 of `repeat` GETs (fewer if they pass the budget, never under MIN_SAMPLES).
+    """Median and p95 of `repeat` GETs (fewer if they pass the budget, never under MIN_SAMPLES), and
+    the floor's median timed beside them (`floor_beside`: after each, see FloorBeside).
 
     Only a 200 is timed: a 404 (a page not built yet) or any other answer is reported as it is.
     The query count comes from one extra untimed request, so capturing costs no timed time.
@@ -110,6 +119,7 @@ def time_page(
         if before_each is not None:
             before_each()
 
+    floor = FloorBeside(client)
     try:
         response = client.get(url)
         if response.status_code != 200:
@@ -131,6 +141,8 @@ def time_page(
             start = time.perf_counter()
             client.get(url)
             samples.append((time.perf_counter() - start) * 1000)
+            if floor_beside:
+                floor.time_one()
     except Exception as error:  # a broken page is a result to report, not a reason to stop
         return PageTiming(name, url, 500, error=f"{type(error).__name__}: {error}"[:120])
-    return PageTiming(name, url, 200, query_count, tuple(samples), rss_mb=rss_mb())
+    return PageTiming(name, url, 200, query_count, tuple(samples), rss_mb=rss_mb(), floor_ms=floor.median_ms)
