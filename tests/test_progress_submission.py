@@ -278,9 +278,13 @@ def test_the_confirmation_runs_a_fixed_number_of_queries(client, period, code, d
     data = {"action": "submit", "version": str(report.version)}
     for pk in line_ids(report):
         data |= {f"value-{pk}": "", f"no_result-{pk}": "1", f"no_result_reason-{pk}": "該当なし"}
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(30) as captured:
         response = officer.post(f"/progress/{code}/2022/h1/", data)
     assert response.status_code == 200 and "提出内容の確認" in response.content.decode()
+    # the region's targets and actuals read once, for the checks and the lines shown alike
+    for table in ("kpis_target", "kpis_actual"):
+        reads = [query for query in captured.captured_queries if f'FROM "{table}"' in query["sql"]]
+        assert len(reads) == 1, table
 
 
 # --- entry help -----------------------------------------------------------------------------------

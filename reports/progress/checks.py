@@ -121,14 +121,30 @@ def check_complete(entries: list[ReportEntry]) -> None:
         raise WorkflowError(NOT_SUBMITTABLE, field_errors=errors)
 
 
-def lines_as_typed(report, inputs: Mapping, fields: Iterable[str]) -> list[ReportEntry]:
-    """The report's lines (unsaved) with what the form holds (`fields` of each input), each with
-    its value's warnings: four queries whatever the number of lines."""
-    entries = list(
+def _entries_with_figures(report, indicators: Iterable | None) -> list[ReportEntry]:
+    """The report's lines, each with its indicator's plan, targets and actuals: those given, or read."""
+    if indicators is not None:
+        shared = {indicator.pk: indicator for indicator in indicators}
+        entries = list(report.entries.all())
+        if all(entry.indicator_id in shared for entry in entries):
+            for entry in entries:
+                entry.indicator = shared[entry.indicator_id]
+            return entries
+    return list(
         report.entries.select_related("indicator__kpi__plan").prefetch_related(
             "indicator__targets", "indicator__actuals"
         )
     )
+
+
+def lines_as_typed(
+    report, inputs: Mapping, fields: Iterable[str], *, indicators: Iterable | None = None
+) -> list[ReportEntry]:
+    """The report's lines (unsaved) with what the form holds (`fields` of each input), each with
+    its value's warnings: four queries whatever the number of lines, one when given the region's
+    `indicators` already read with their plan, targets and actuals (the confirmation page reads
+    them once for its checks and its lines)."""
+    entries = _entries_with_figures(report, indicators)
     for entry in entries:
         new = inputs.get(entry.indicator_id)
         for name in fields if new is not None else ():

@@ -104,16 +104,21 @@ def summary_links(lines: list[Line], errors: dict, review_error=None, reopen_err
     return links
 
 
-def report_lines(region, period, current, *, keep=None, errors=None, sent=None) -> list[Line]:
+def report_lines(
+    region, period, current, *, keep=None, errors=None, sent=None, indicators=None
+) -> list[Line]:
     """A line per indicator; `keep`: what a refused form held (shown again), `sent`: what a form
-    refused as stale sent (shown below the current values)."""
+    refused as stale sent (shown below the current values); `indicators`: the region's, already read
+    through indicators_with_figures."""
     fields = FieldMaker(errors or {}, keep, sent)
     entries = {}
     if current is not None:
         # kept by indicator: the entries' own ordering (by KPI and indicator) would join four tables
         entries = {e.indicator_id: e for e in current.entries.select_related("updated_by").order_by()}
     lines = []
-    for indicator in indicators_with_figures(period, region):
+    if indicators is None:
+        indicators = indicators_with_figures(period, region)
+    for indicator in indicators:
         if current is not None and not current.is_editable and indicator.pk not in entries:
             continue  # a report no longer written shows the lines it had
         entry = entries.get(indicator.pk)

@@ -242,15 +242,16 @@ def save_draft(
 
 
 def check_submission(
-    user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput]
+    user, report: ProgressReport, *, version: int, inputs: dict[int, EntryInput], indicators=None
 ) -> list[ReportEntry]:
     """What `submit` checks, without writing: the lines as they would be submitted (each with its
-    `warnings`), for the confirmation page; WorkflowError (StaleReport at another version) if refused."""
+    `warnings`), for the confirmation page; WorkflowError (StaleReport at another version) if refused.
+    `indicators`: the region's, already read with their figures (checks.lines_as_typed)."""
     _check_may_edit(user, report)
     if report.version != (version or FIRST_VERSION):
         raise StaleReport(changes_since(report, version))
     _check_editable(report)
-    entries = lines_as_typed(report, inputs, ENTRY_FIELDS)
+    entries = lines_as_typed(report, inputs, ENTRY_FIELDS, indicators=indicators)
     check_complete(entries)
     return entries
 

@@ -36,7 +36,7 @@ from reports.progress.overview import (
     officer_overview,
     report_url,
 )
-from reports.progress.report_form import CAUSE_CHOICES, report_lines, summary_links
+from reports.progress.report_form import CAUSE_CHOICES, indicators_with_figures, report_lines, summary_links
 
 State = ProgressReport.State
 SUCCESS = {
@@ -204,12 +204,20 @@ def confirm_submission(request, region, period, current):
     the warnings; only the confirming POST (the same fields, `confirmed`, the version the form was
     opened at) submits. Refused (incomplete, unexplained, changed meanwhile), the form again with
     everything typed. Nothing is written here."""
+    # read once, for the checks and for the lines shown
+    indicators = list(indicators_with_figures(period, region))
     try:
         inputs = workflow.read_inputs(current, request.POST)
-        workflow.check_submission(request.user, current, version=posted_version(request.POST), inputs=inputs)
+        workflow.check_submission(
+            request.user,
+            current,
+            version=posted_version(request.POST),
+            inputs=inputs,
+            indicators=indicators,
+        )
     except workflow.WorkflowError as refusal:
         return render_report(request, region, period, current, refusal=refusal, posted=request.POST)
-    lines = report_lines(region, period, current, keep=request.POST)
+    lines = report_lines(region, period, current, keep=request.POST, indicators=indicators)
     context = {
         "region": region,
         "period": period,
