@@ -4,7 +4,7 @@ Every value can be changed through the environment:
 
 GUNICORN_BIND          address to listen on (default 127.0.0.1:8000; 0.0.0.0:8000 behind a load balancer)
 GUNICORN_WORKERS       processes (default 2 × CPU cores + 1)
-GUNICORN_THREADS       threads per process (default 2)
+GUNICORN_THREADS       threads per process (default 1: gunicorn's sync worker, see `threads` below)
 GUNICORN_TIMEOUT       seconds before a stuck request's worker is restarted (default 60: large imports)
 GUNICORN_MAX_REQUESTS  requests after which a worker is replaced (default 1000, with up to 10% jitter)
 FORWARDED_ALLOW_IPS    read by gunicorn itself: the proxies trusted for X-Forwarded-* (default 127.0.0.1,::1)
@@ -35,10 +35,16 @@ def _positive_int(name: str, default: int) -> int:
 
 bind = os.environ.get("GUNICORN_BIND", "").strip() or "127.0.0.1:8000"
 workers = _positive_int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-threads = _positive_int("GUNICORN_THREADS", 2)
+# One thread per worker (gunicorn's sync worker): a process takes a request only when it is free, so a
+# cached page is never queued behind a half-year report being computed in a busy process. With two
+# threads each process accepted connections while both were busy, and under the load test
+# (BENCHMARKS.md) dashboards served in 45 ms at p95 waited 0.7 s for their process. Clients on a slow
+# network are better buffered by the reverse proxy in front; more threads are an option then.
+threads = _positive_int("GUNICORN_THREADS", 1)
 timeout = _positive_int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
-# Longer than the default 2 s, so that a load balancer's reused connections are not cut under it.
+# With threads: longer than the default 2 s, so that a load balancer's reused connections are not cut
+# under it (the sync worker closes each connection after its response).
 keepalive = 5
 
 # A worker is replaced after this many requests; the jitter keeps them from all restarting at once.
