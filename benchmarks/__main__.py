@@ -1,4 +1,4 @@
-"""python -m benchmarks [--scales 1 10 100] [--repeat N] [--passes N] [--budget S] [--import-only] [--smoke] [--output FILE]
+"""python -m benchmarks [--scales 1 10 100] [--repeat N] [--budget S] [--import-only] [--smoke] [--output FILE]
 
 Times every dashboard and work page of a synthetic plan at each scale beside a trivial floor page, and
 an import of 10,000 actuals beside a raw insert of the same rows, and writes the tables to BENCHMARKS.md.
@@ -38,12 +38,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="seconds of timed requests per page before stopping early, never under 5 requests (default 12)",
     )
     parser.add_argument("--warmup", type=int, default=2, help="untimed requests first (default 2)")
-    parser.add_argument(
-        "--passes",
-        type=int,
-        default=3,
-        help="passes over all pages, each timing its share of --repeat of every page (default 3)",
-    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path, default=PROJECT / "BENCHMARKS.md")
     parser.add_argument(
@@ -63,10 +57,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     args = parser.parse_args(argv)
     if args.smoke:
-        args.scales, args.repeat, args.warmup, args.budget, args.passes = [1], 3, 1, 2.0, 1
+        args.scales, args.repeat, args.warmup, args.budget = [1], 3, 1, 2.0
         args.import_rows, args.import_repeat = args.import_rows or 500, 1
-    if min(args.scales) < 1 or min(args.repeat, args.warmup, args.passes, args.import_repeat) < 1:
-        parser.error("scales, --repeat, --warmup, --passes and --import-repeat must be at least 1")
+    if min(args.scales) < 1 or args.repeat < 1 or args.warmup < 1 or args.import_repeat < 1:
+        parser.error("scales, --repeat, --warmup and --import-repeat must be at least 1")
     if args.import_rows is not None and args.import_rows < 1:
         parser.error("--import-rows must be at least 1")
     return args
@@ -189,20 +183,16 @@ def run_scale(client, scale: int, args):
             f"indicators, {rows['targets']:,} targets, {rows['actuals']:,} actuals)"
         )
         floor = _timed(client, scale, "floor: signed-in health page", reverse("health"), args, floor=True)
+        pages = []
         dashboards = dashboard_pages(plan)
         change = one_figure_changed(plan)
-        specs = [
-            spec
-            for name, url in dashboards
-            for spec in (
-                (client, f"{name}, after a change", url, change),
-                (client, f"{name}, cached", url, None),
-                (client, f"{name}, nothing kept", url, nothing_kept),
-            )
-        ]
+        for name, url in dashboards:
+            pages.append(_timed(client, scale, f"{name}, after a change", url, args, before_each=change))
+            pages.append(_timed(client, scale, f"{name}, cached", url, args))
+            pages.append(_timed(client, scale, f"{name}, nothing kept", url, args, before_each=nothing_kept))
         setup = work_setup(plan)
         try:
-            pages = work_timings(setup, specs, scale, args)
+            pages += work_timings(setup, scale, args)
             raw = raw_reads(plan, setup, _indicator_of(dashboards))
         finally:
             remove(setup)
@@ -229,9 +219,8 @@ def _indicator_of(dashboards: list[tuple[str, str]]) -> int | None:
     return int(url.strip("/").split("/")[-1]) if url else None
 
 
-def work_timings(setup, specs: list, scale: int, args) -> list:
-    """The dashboards' `specs` and central staff's pages (each request a first view, but for a pack's
-    later opens), timed in passes, then approvals."""
+def work_timings(setup, scale: int, args) -> list:
+    """Central staff's pages (each request a first view, but for a pack's later opens), then approvals."""
     from django.test import Client
 
     from benchmarks.pages import settled_at_once, time_approvals, work_pages
@@ -241,31 +230,15 @@ def work_timings(setup, specs: list, scale: int, args) -> list:
     signed_in_with_second_factor(client, setup.central)
     try:
         with settled_at_once():
-            work = [
-                (client, name, url, clear_cache if cleared else None)
+            pages = [
+                _timed(client, scale, name, url, args, before_each=clear_cache if cleared else None)
                 for name, url, cleared in work_pages(setup)
             ]
-            pages = timed_in_passes([*specs, *work], scale, args)
         approvals = time_approvals(client, setup, repeat=args.repeat, budget_seconds=args.budget)
         progress(f"{scale}×: {approvals.name:28} {approvals.median_ms or 0:9.1f} ms median")
         return [*pages, approvals]
     finally:
         client.logout()
-
-
-def timed_in_passes(specs: list, scale: int, args) -> list:
-    """Every page of `specs` (client, name, URL, what to do before each request) timed in `--passes`
-    passes over them all, so that each page's requests are spread over the run: a few seconds when a
-    shared machine is slow fall on a few requests of many pages, not on most of one page's."""
-    per_pass = -(-args.repeat // args.passes)
-    timed: dict[str, object] = {}
-    for _number in range(args.passes):
-        for client, name, url, before_each in specs:
-            page = _time_pass(client, name, url, args, before_each, repeat=per_pass)
-            timed[name] = timed[name].then(page) if name in timed else page
-    for page in timed.values():
-        _report(scale, page)
-    return list(timed.values())
 
 
 def clear_cache() -> None:
@@ -306,34 +279,26 @@ def one_figure_changed(plan):
 
 
 def _timed(client, scale: int, name: str, url: str, args, before_each=None, *, floor=False):
-    page = _time_pass(client, name, url, args, before_each, repeat=args.repeat, floor=floor)
-    _report(scale, page)
-    return page
-
-
-def _time_pass(client, name: str, url: str, args, before_each, *, repeat: int, floor: bool = False):
     from benchmarks.timing import time_page
 
-    return time_page(
+    page = time_page(
         client,
         name,
         url,
         warmup=args.warmup,
-        repeat=repeat,
-        budget_seconds=args.budget * repeat / args.repeat,
+        repeat=args.repeat,
+        budget_seconds=args.budget,
         before_each=before_each,
         floor_beside=not floor,
     )
-
-
-def _report(scale: int, page) -> None:
     if page.timed:
         progress(
-            f"{scale}×: {page.name:28} {page.median_ms:9.1f} ms median, {page.p95_ms:9.1f} ms p95, "
+            f"{scale}×: {name:28} {page.median_ms:9.1f} ms median, {page.p95_ms:9.1f} ms p95, "
             f"{page.queries} queries, n={len(page.samples_ms)}"
         )
     else:
-        progress(f"{scale}×: {page.name:28} {page.error or page.status} — not timed")
+        progress(f"{scale}×: {name:28} {page.error or page.status} — not timed")
+    return page
 
 
 def run_import(args, database: str):

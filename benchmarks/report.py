@@ -151,14 +151,12 @@ test client speaks plain http), static files collected into the temporary folder
 documents' data (`load_plan_data`), then for each scale generates synthetic plan 90+scale
 (`benchmarks.data.generate_scaled_data`), signs in a viewer with the Django test client and requests
 each dashboard of that plan: warm-up requests, one untimed request whose SQL queries are counted, then
-the timed ones, in three passes over every page (a third of each page's requests in each), so that a
-few seconds when a shared machine is slow fall on a few requests of many pages rather than on most of
-one page's. Central staff's pages are timed in the same passes, for a central user signed in with a
-second factor (`benchmarks/pages.py`): the status board over a reporting period per half-year with figures,
+the timed ones. Central staff's pages are then timed for a central user signed in with a second
+factor (`benchmarks/pages.py`): the status board over a reporting period per half-year with figures,
 神奈川県's submitted report, the pack of a 関東 liaison meeting (print and XLSX: its first open of
 the cut-off with the cache cleared, then later opens; the cut-off is counted as settled at once, as a
-past meeting's is), and approvals (after the passes: a POST each, of one region's report after another, each
-submitted untimed just before). The pack is of the action plan in force in the meeting's year, the documents'
+past meeting's is), and approvals (a POST each, of one region's report after another, each submitted
+untimed just before). The pack is of the action plan in force in the meeting's year, the documents'
 plan: the synthetic plans are written without history, so the pack's size does not grow with the
 scale.
 

@@ -1,6 +1,5 @@
 """Timing one page through the Django test client: warm-up, query count, then timed repetitions."""
 
-import dataclasses
 import resource
 import statistics
 import time
@@ -28,26 +27,8 @@ class PageTiming:
     samples_ms: tuple[float, ...] = ()
     error: str | None = None
     rss_mb: float | None = None  # the process's resident memory after the timed requests
-    # the floor timed beside this page's requests (FloorBeside)
-    floor_samples_ms: tuple[float, ...] = ()
-
-    @property
-    def floor_ms(self) -> float | None:
-        return statistics.median(self.floor_samples_ms) if self.floor_samples_ms else None
-
-    def then(self, later: "PageTiming") -> "PageTiming":
-        """This page's timings with those of a later pass added (its memory as it was after that); a
-        pass that was not timed (an error) is the result."""
-        if not self.timed:
-            return self
-        if not later.timed:
-            return later
-        return dataclasses.replace(
-            self,
-            samples_ms=self.samples_ms + later.samples_ms,
-            floor_samples_ms=self.floor_samples_ms + later.floor_samples_ms,
-            rss_mb=later.rss_mb,
-        )
+    # the floor's median timed beside this page's requests (FloorBeside)
+    floor_ms: float | None = None
 
     @property
     def timed(self) -> bool:
@@ -109,8 +90,8 @@ class FloorBeside:
         self.failed = self.failed or response.status_code != 200
 
     @property
-    def timed(self) -> tuple[float, ...]:
-        return () if self.failed else tuple(self.samples)
+    def median_ms(self) -> float | None:
+        return None if self.failed or not self.samples else statistics.median(self.samples)
 
 
 def time_page(
@@ -164,6 +145,4 @@ def time_page(
                 floor.time_one()
     except Exception as error:  # a broken page is a result to report, not a reason to stop
         return PageTiming(name, url, 500, error=f"{type(error).__name__}: {error}"[:120])
-    return PageTiming(
-        name, url, 200, query_count, tuple(samples), rss_mb=rss_mb(), floor_samples_ms=floor.timed
-    )
+    return PageTiming(name, url, 200, query_count, tuple(samples), rss_mb=rss_mb(), floor_ms=floor.median_ms)
