@@ -16,6 +16,12 @@ from django.urls import reverse
 from chizai_portal.memory import COLLECT_AFTER_RESPONSE, collect_after_response
 
 MIN_SAMPLES = 5
+# Floor requests around a page's request that tell how fast the machine was then (a few hundred ms).
+DRIFT_WINDOW = 5
+
+
+def _p95(samples) -> float:
+    return statistics.quantiles(samples, n=20, method="inclusive")[18]
 
 
 @dataclass(frozen=True)
@@ -27,8 +33,12 @@ class PageTiming:
     samples_ms: tuple[float, ...] = ()
     error: str | None = None
     rss_mb: float | None = None  # the process's resident memory after the timed requests
-    # the floor's median timed beside this page's requests (FloorBeside)
-    floor_ms: float | None = None
+    # the floor timed beside this page's requests, one after each (FloorBeside)
+    floor_samples_ms: tuple[float, ...] = ()
+
+    @property
+    def floor_ms(self) -> float | None:
+        return statistics.median(self.floor_samples_ms) if self.floor_samples_ms else None
 
     @property
     def timed(self) -> bool:
@@ -42,7 +52,27 @@ class PageTiming:
     def p95_ms(self) -> float | None:
         if len(self.samples_ms) < 2:
             return self.median_ms
-        return statistics.quantiles(self.samples_ms, n=20, method="inclusive")[18]
+        return _p95(self.samples_ms)
+
+    @property
+    def spread(self) -> float | None:
+        """p95 over the median."""
+        return self.p95_ms / self.median_ms if self.timed and self.median_ms else None
+
+    @property
+    def spread_beside_floor(self) -> float | None:
+        """p95 over the median of each request's time over the floor timed around it (the median of
+        the DRIFT_WINDOW floor requests nearest it): how uneven the page is once the machine's own
+        drift, which slows the page and its floor alike, is taken out."""
+        count = len(self.samples_ms)
+        if count < 2 or len(self.floor_samples_ms) != count:
+            return None
+        half = DRIFT_WINDOW // 2
+        relative = [
+            sample / statistics.median(self.floor_samples_ms[max(0, at - half) : at + half + 1])
+            for at, sample in enumerate(self.samples_ms)
+        ]
+        return _p95(relative) / statistics.median(relative)
 
     def ratio_to(self, floor: "PageTiming") -> float | None:
         """The median over the floor timed beside the page, else over the scale's floor."""
@@ -90,8 +120,8 @@ class FloorBeside:
         self.failed = self.failed or response.status_code != 200
 
     @property
-    def median_ms(self) -> float | None:
-        return None if self.failed or not self.samples else statistics.median(self.samples)
+    def timed(self) -> tuple[float, ...]:
+        return () if self.failed else tuple(self.samples)
 
 
 def time_page(
@@ -145,4 +175,6 @@ def time_page(
                 floor.time_one()
     except Exception as error:  # a broken page is a result to report, not a reason to stop
         return PageTiming(name, url, 500, error=f"{type(error).__name__}: {error}"[:120])
-    return PageTiming(name, url, 200, query_count, tuple(samples), rss_mb=rss_mb(), floor_ms=floor.median_ms)
+    return PageTiming(
+        name, url, 200, query_count, tuple(samples), rss_mb=rss_mb(), floor_samples_ms=floor.timed
+    )
