@@ -280,7 +280,8 @@ def import_block(result, *, vendor: str, machine: list[str], command: str, date:
         f"Written by `{command}` on {date}. {result.rows:,} actuals of {result.indicators:,} indicators, "
         f"a CSV file of {result.csv_bytes / 1024:,.0f} KB.",
         "",
-        *(f"- {line}" for line in machine),
+        # the import's own load average replaces the page run's, taken minutes earlier
+        *(f"- {line}" for line in machine if not line.startswith("Load average")),
         *([_load_line(result.load_average)] if result.load_average is not None else []),
         "",
         "| run | median s | fastest s | × raw insert | SQL queries | runs |",
