@@ -172,6 +172,7 @@ def run_scale(client, scale: int, args):
     from benchmarks.data import data_size, generate_scaled_data, size_of
     from benchmarks.pages import raw_reads, remove, work_setup
     from benchmarks.report import ScaleResult
+    from benchmarks.worker import ROUNDS, worker_memory
 
     started = time.perf_counter()
     plan = generate_scaled_data(scale, seed=args.seed)
@@ -194,24 +195,17 @@ def run_scale(client, scale: int, args):
         try:
             pages += work_timings(setup, scale, args)
             raw = raw_reads(plan, setup, _indicator_of(dashboards))
+            worker = worker_memory(
+                setup, [url for _name, url in dashboards], change, rounds=1 if args.smoke else ROUNDS
+            )
+            progress(f"{scale}×: one gunicorn worker after every page, each round: {worker} MB")
         finally:
             remove(setup)
     finally:
         # One synthetic plan at a time, so that no page (compare) also reads the previous scale's
         # data; and none left behind in a database given by DATABASE_URL.
         plan.delete()
-    return ScaleResult(size_of(scale), plan.number, rows, generated, floor, pages, raw)
-
-
-def signed_in_with_second_factor(client, user) -> None:
-    """As after a log-in with a code: central staff need one whenever DEBUG is off."""
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_static.models import StaticDevice
-
-    device, _created = StaticDevice.objects.get_or_create(user=user, name="benchmark", confirmed=True)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
+    return ScaleResult(size_of(scale), plan.number, rows, generated, floor, pages, raw, worker)
 
 
 def _indicator_of(dashboards: list[tuple[str, str]]) -> int | None:
@@ -223,7 +217,7 @@ def work_timings(setup, scale: int, args) -> list:
     """Central staff's pages (each request a first view, but for a pack's later opens), then approvals."""
     from django.test import Client
 
-    from benchmarks.pages import settled_at_once, time_approvals, work_pages
+    from benchmarks.pages import settled_at_once, signed_in_with_second_factor, time_approvals, work_pages
 
     client = Client()
     client.force_login(setup.central)

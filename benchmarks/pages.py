@@ -100,6 +100,17 @@ def remove(setup: WorkSetup) -> None:
     User.objects.filter(username__in=[CENTRAL_USERNAME, SUBMITTER_USERNAME]).delete()
 
 
+def signed_in_with_second_factor(client, user) -> None:
+    """As after a log-in with a code: central staff need one whenever DEBUG is off."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    device, _created = StaticDevice.objects.get_or_create(user=user, name="benchmark", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
 def work_pages(setup: WorkSetup) -> list[tuple[str, str, bool]]:
     """(name, URL, whether the cache is cleared before each request): a pack's first open of a
     cut-off reads the history, later opens are served from the pack kept then."""
