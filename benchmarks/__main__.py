@@ -215,13 +215,10 @@ def _indicator_of(dashboards: list[tuple[str, str]]) -> int | None:
 
 def work_timings(setup, scale: int, args) -> list:
     """Central staff's pages (each request a first view, but for a pack's later opens), then approvals."""
-    from django.test import Client
 
-    from benchmarks.pages import settled_at_once, signed_in_with_second_factor, time_approvals, work_pages
+    from benchmarks.pages import central_client, settled_at_once, time_approvals, work_pages
 
-    client = Client()
-    client.force_login(setup.central)
-    signed_in_with_second_factor(client, setup.central)
+    client = central_client(setup)
     try:
         with settled_at_once():
             pages = [

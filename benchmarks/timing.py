@@ -120,7 +120,8 @@ class FloorBeside:
         self.failed = self.failed or response.status_code != 200
 
     @property
-    def timed(self) -> tuple[float, ...]:
+    def answered_samples_ms(self) -> tuple[float, ...]:
+        """The floor's times, or none if it did not answer 200."""
         return () if self.failed else tuple(self.samples)
 
 
@@ -176,5 +177,11 @@ def time_page(
     except Exception as error:  # a broken page is a result to report, not a reason to stop
         return PageTiming(name, url, 500, error=f"{type(error).__name__}: {error}"[:120])
     return PageTiming(
-        name, url, 200, query_count, tuple(samples), rss_mb=rss_mb(), floor_samples_ms=floor.timed
+        name,
+        url,
+        200,
+        query_count,
+        tuple(samples),
+        rss_mb=rss_mb(),
+        floor_samples_ms=floor.answered_samples_ms,
     )

@@ -12,7 +12,7 @@ import os
 import urllib.request
 
 from benchmarks.load import environment, gunicorn, workers_rss_mb
-from benchmarks.pages import WorkSetup, signed_in_with_second_factor, work_pages
+from benchmarks.pages import WorkSetup, central_client, work_pages
 
 ROUNDS = 4
 
@@ -21,14 +21,11 @@ def worker_memory(setup: WorkSetup, dashboards: list[str], change, *, rounds: in
     """After each round, the memory of a worker serving the `dashboards`, every block's page and the
     work pages, signed in as central staff."""
     from django.conf import settings
-    from django.test import Client
     from django.urls import reverse
 
     from regions.models import Block
 
-    client = Client()
-    client.force_login(setup.central)
-    signed_in_with_second_factor(client, setup.central)
+    client = central_client(setup)
     blocks = [reverse("reports:block", args=[setup.plan.number, block.code]) for block in Block.objects.all()]
     urls = [*dashboards, *blocks, *(url for _name, url, _cleared in work_pages(setup))]
     cookie = (settings.SESSION_COOKIE_NAME, client.cookies[settings.SESSION_COOKIE_NAME].value)
